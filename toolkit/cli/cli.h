@@ -1,0 +1,55 @@
+/*
+ * Shared pieces of the parlance command line: option parsing, messages,
+ * progress display and exit codes.
+ */
+#ifndef PARLANCE_CLI_H
+#define PARLANCE_CLI_H
+
+#include "parlance/core.h"
+#include "parlance/train.h"
+
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+/* Command-line cursor: argv without the program and command names. */
+struct args {
+    int argc;
+    char **argv;
+    int i;
+    const char *cmd;
+};
+
+/*
+ * If argv[i] is the option name (e.g. "--seed", also "--seed=5"), store
+ * its value in *val (advancing past it) and return 1. A missing value is
+ * a usage error: the message is printed and *bad set.
+ */
+int arg_value(struct args *a, const char *name, const char **val, int *bad);
+/* If argv[i] is the flag name, advance and return 1. */
+int arg_flag(struct args *a, const char *name);
+
+int parse_int(const char *cmd, const char *opt, const char *s, long lo,
+              long hi, long *out);
+int parse_float(const char *cmd, const char *opt, const char *s, double lo,
+                double hi, double *out);
+
+/* "parlance: <formatted err>" on stderr. */
+void cli_error(const struct pl_error *err);
+/* "parlance CMD: message" on stderr, then a hint to --help. Returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Exit code for a library status: 1 for data errors, 2 for usage. */
+int cli_exit_code(enum pl_status st);
+
+/* Library log messages to stderr, warnings and up unless verbose. */
+void cli_log_init(int quiet, int verbose);
+
+/* Progress on stderr: one line redrawn on a terminal, a line per epoch
+ * otherwise. ctx must point to an int that is nonzero for quiet. */
+void cli_progress(const struct pl_progress *p, void *ctx);
+
+int cmd_transfer(struct args *a);
+int cmd_convert(struct args *a);
+int cmd_stats(struct args *a);
+int cmd_report(struct args *a);
+
+#endif

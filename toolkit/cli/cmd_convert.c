@@ -1,0 +1,205 @@
+/*
+ * parlance convert: any readable format to unified JSONL, streamed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "parlance/formats.h"
+#include "parlance/rejects.h"
+
+static const char HELP[] =
+    "usage: parlance convert INPUT... [-o OUT] [OPTIONS]\n"
+    "\n"
+    "Read conversation logs (files or folders, format detected from their\n"
+    "content) and write them as unified JSONL, one dialogue per line, to\n"
+    "OUT or standard output. Records that cannot be read are set aside\n"
+    "with their location and reason in the rejects file, and the run goes\n"
+    "on; a summary goes to standard error.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT     write here (atomically) instead of stdout\n"
+    "  --rejects FILE       rejects file (default: OUT.rejects.jsonl, or\n"
+    "                       rejects.jsonl when writing to stdout)\n"
+    "  --format F           force the input format: unified, sgd,\n"
+    "                       clinc150, csv, tsv, openai\n"
+    "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
+    "                       reject the record\n"
+    "  --strict             stop at the first bad record (exit 1)\n"
+    "  -q, --quiet          no summary\n";
+
+struct conv {
+    struct pl_read_opts ro;
+    const char *out;
+    const char *rejects_path;
+    char rejects_default[4096];
+    const char *inputs[256];
+    int n_inputs;
+    int quiet;
+    FILE *fp;
+    struct pl_atomic rej;
+    long reasons[PL_ERR_INTERNAL + 1];
+    long write_failed;
+    struct pl_error write_err;
+};
+
+static enum pl_status write_one(struct pl_dialogue *d, void *ctx)
+{
+    struct conv *c = ctx;
+    enum pl_status st = pl_dialogue_write(c->fp, d, &c->write_err);
+
+    pl_dialogue_fini(d);
+    return st;
+}
+
+static void reject_one(const struct pl_reject *r, void *ctx)
+{
+    struct conv *c = ctx;
+    char *line;
+
+    c->reasons[r->why->status]++;
+    if (!c->rej.fp &&
+        pl_atomic_open(&c->rej, c->rejects_path, NULL) != PL_OK) {
+        c->write_failed++;
+        return;
+    }
+    line = pl_reject_to_json(r, NULL);
+    if (line)
+        fprintf(c->rej.fp, "%s\n", line);
+    else
+        c->write_failed++;
+    free(line);
+}
+
+static int parse(struct args *a, struct conv *c)
+{
+    const char *v;
+    int bad = 0, k;
+
+    while (a->i < a->argc && !bad) {
+        const char *s = a->argv[a->i];
+
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            fputs(HELP, stdout);
+            exit(EXIT_OK);
+        } else if (arg_value(a, "-o", &v, &bad) ||
+                   arg_value(a, "--output", &v, &bad)) {
+            c->out = v;
+        } else if (arg_value(a, "--rejects", &v, &bad)) {
+            c->rejects_path = v;
+        } else if (arg_value(a, "--format", &v, &bad)) {
+            if (!bad && (k = pl_format_parse(v)) < 0)
+                return cli_usage("convert", "unknown format \"%s\"", v);
+            c->ro.format = bad ? PL_FMT_AUTO : (enum pl_format)k;
+        } else if (arg_value(a, "--utf8", &v, &bad)) {
+            if (!bad && strcmp(v, "repair") && strcmp(v, "reject"))
+                return cli_usage("convert", "--utf8 expects repair or "
+                                 "reject, found \"%s\"", v);
+            c->ro.utf8 = !bad && !strcmp(v, "reject") ? PL_UTF8_REJECT
+                                                      : PL_UTF8_REPAIR;
+        } else if (arg_flag(a, "--strict")) {
+            c->ro.strict = 1;
+        } else if (arg_flag(a, "-q") || arg_flag(a, "--quiet")) {
+            c->quiet = 1;
+        } else if (s[0] == '-' && s[1]) {
+            return cli_usage("convert", "unknown option \"%s\"", s);
+        } else if (c->n_inputs < 256) {
+            c->inputs[c->n_inputs++] = a->argv[a->i++];
+        } else {
+            return cli_usage("convert", "at most 256 inputs");
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (c->n_inputs == 0)
+        return cli_usage("convert", "no input given");
+    return EXIT_OK;
+}
+
+static void summary(const struct conv *c, const struct pl_read_stats *st)
+{
+    if (c->quiet)
+        return;
+    fprintf(stderr, "parlance: %ld records read (%s): %ld kept, %ld "
+            "rejected", st->read, st->formats, st->kept, st->rejected);
+    for (int k = 0; k <= PL_ERR_INTERNAL; k++)
+        if (c->reasons[k])
+            fprintf(stderr, "; %ld %s", c->reasons[k],
+                    pl_status_str((enum pl_status)k));
+    if (st->utf8_repaired)
+        fprintf(stderr, "; %ld repaired invalid UTF-8", st->utf8_repaired);
+    if (st->rejected)
+        fprintf(stderr, " (see %s)", c->rejects_path);
+    fputc('\n', stderr);
+}
+
+static int run(struct conv *c)
+{
+    struct pl_read_stats total, st;
+    struct pl_error err;
+    struct pl_atomic out = { 0 };
+    enum pl_status s = PL_OK;
+
+    memset(&total, 0, sizeof total);
+    c->fp = stdout;
+    if (c->out && (s = pl_atomic_open(&out, c->out, &err)) == PL_OK)
+        c->fp = out.fp;
+    for (int i = 0; s == PL_OK && i < c->n_inputs; i++) {
+        s = pl_read(c->inputs[i], &c->ro, &st, &err);
+        if (s != PL_OK && c->write_err.status != PL_OK)
+            err = c->write_err;
+        total.read += st.read;
+        total.kept += st.kept;
+        total.rejected += st.rejected;
+        total.utf8_repaired += st.utf8_repaired;
+        snprintf(total.formats + strlen(total.formats),
+                 sizeof total.formats - strlen(total.formats), "%s%s",
+                 i ? ", " : "", st.formats);
+    }
+    if (s == PL_OK && c->write_failed)
+        s = pl_error_set(&err, PL_ERR_IO, c->rejects_path, 0, 0,
+                         "%ld rejected records could not be written",
+                         c->write_failed);
+    if (s == PL_OK && c->rej.fp)
+        s = pl_atomic_commit(&c->rej, &err);
+    if (s == PL_OK && c->out)
+        s = pl_atomic_commit(&out, &err);
+    else if (s == PL_OK && fflush(stdout) != 0)
+        s = pl_error_set(&err, PL_ERR_IO, "<stdout>", 0, 0, "write failed");
+    pl_atomic_abort(&out);
+    pl_atomic_abort(&c->rej);
+    if (s != PL_OK) {
+        cli_error(&err);
+        return cli_exit_code(s);
+    }
+    summary(c, &total);
+    return EXIT_OK;
+}
+
+int cmd_convert(struct args *a)
+{
+    struct conv c;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    pl_read_opts_default(&c.ro);
+    rc = parse(a, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    if (!c.rejects_path) {
+        if (c.out)
+            snprintf(c.rejects_default, sizeof c.rejects_default,
+                     "%s.rejects.jsonl", c.out);
+        else
+            snprintf(c.rejects_default, sizeof c.rejects_default,
+                     "rejects.jsonl");
+        c.rejects_path = c.rejects_default;
+    }
+    cli_log_init(c.quiet, 0);
+    c.ro.on_dialogue = write_one;
+    c.ro.ctx = &c;
+    c.ro.on_reject = reject_one;
+    c.ro.reject_ctx = &c;
+    return run(&c);
+}
