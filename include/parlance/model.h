@@ -20,7 +20,9 @@ struct pl_model_config {
 };
 
 /* One tokenised example. The embedding of token t is
- * Ew[words[t]] + mean of Es[subs[sub_off[t] .. sub_off[t+1])]. */
+ * Ew[words[t]] + mean of Es[subs[sub_off[t] .. sub_off[t+1])].
+ * sub_off and subs may be NULL (no subwords); ids out of range are
+ * refused with PL_ERR_USAGE. */
 struct pl_seq {
     int T;              /* may be 0: the pooled vector is then zero */
     const int *words;   /* [T] */
@@ -52,7 +54,13 @@ struct pl_model *pl_model_clone(const struct pl_model *m,
 
 /*
  * One Adam step on a minibatch of B examples with gold labels [B] in
- * 0..K-1. *loss receives the mean cross-entropy before the step.
+ * 0..K-1. *loss (may be NULL) receives the mean cross-entropy before
+ * the step. Embedding rows of words and subwords absent from the batch
+ * are left alone (sparse Adam: no moment decay, no weight decay), so a
+ * step costs the same whatever V and S; the rest of the model gets
+ * dense Adam. Weight decay applies to every weight a step updates,
+ * biases included. PL_ERR_USAGE for bad ids, labels or options;
+ * PL_ERR_DATA, without a step, when the loss is not finite.
  */
 enum pl_status pl_model_train_step(struct pl_model *m,
                                    const struct pl_seq *xs,
@@ -63,6 +71,19 @@ enum pl_status pl_model_train_step(struct pl_model *m,
 /* Class probabilities probs[K] for one example. */
 enum pl_status pl_model_predict(struct pl_model *m, const struct pl_seq *x,
                                 float *probs, struct pl_error *err);
+
+/*
+ * Class probabilities probs[B*K] (row b for xs[b]) for B examples in one
+ * pass; much faster than B calls. Results agree with pl_model_predict up
+ * to float rounding. Prediction and training use scratch memory inside
+ * m, so one model must not be used from two threads at once.
+ */
+enum pl_status pl_model_predict_batch(struct pl_model *m,
+                                      const struct pl_seq *xs, int B,
+                                      float *probs, struct pl_error *err);
+
+/* Number of weights (floats) in the model. */
+size_t pl_model_n_params(const struct pl_model *m);
 
 /*
  * Replace the head with one of n_new classes; row i is copied from old
@@ -84,28 +105,33 @@ void pl_model_reset_optimizer(struct pl_model *m);
 /* ---- checkpoints ----------------------------------------------------- */
 
 /*
- * Checkpoint file: magic "PLNCMDL\0", format version, config, the word
- * list (V strings), the label names (K strings), a free-form JSON string
- * of text settings, the weights, and a 64-bit checksum of everything
- * before it. Written atomically.
+ * Checkpoint file: magic "PLNCMDL\0", format version, file size,
+ * config, the word list (V strings), the label names (K strings), a
+ * free-form JSON string of text settings, the weights, and a 64-bit
+ * checksum of everything before it. Written atomically. The layout is
+ * documented byte by byte in toolkit/checkpoint.c.
  */
 struct pl_model_meta {
     char **vocab;       /* [V], vocab[0] is the unknown-word marker */
-    int n_vocab;
+    int n_vocab;        /* V, or 0 to store no word list */
     char **labels;      /* [K] */
-    int n_labels;
+    int n_labels;       /* K, or 0 to store no label names */
     char *text_config;  /* JSON text, may be NULL */
 };
 
 void pl_model_meta_fini(struct pl_model_meta *mm);
 
+/* mm may be NULL (no strings). PL_ERR_USAGE when a list has neither 0
+ * nor V (K) entries, PL_ERR_IO when the file cannot be written. */
 enum pl_status pl_model_save(const struct pl_model *m,
                              const struct pl_model_meta *mm,
                              const char *path, struct pl_error *err);
 
 /* Load a checkpoint. A damaged, truncated, foreign or newer file is
- * refused with PL_ERR_CHECKPOINT and a message saying which. *out and
- * *mm are owned by the caller (pl_model_free, pl_model_meta_fini). */
+ * refused with PL_ERR_CHECKPOINT and a message saying which (a missing
+ * or unreadable one with PL_ERR_IO); on failure *out is NULL and *mm
+ * empty. *out and *mm are owned by the caller (pl_model_free,
+ * pl_model_meta_fini). mm may be NULL. */
 enum pl_status pl_model_load(const char *path, struct pl_model **out,
                              struct pl_model_meta *mm,
                              struct pl_error *err);
