@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- status and errors -------------------------------------------- */
@@ -189,6 +190,8 @@ enum pl_status pl_atomic_open(struct pl_atomic *a, const char *path,
     a->path = pl_strdup(path);
     a->tmp_path = malloc(n);
     if (!a->path || !a->tmp_path) {
+        free(a->tmp_path);
+        a->tmp_path = NULL;
         pl_atomic_abort(a);
         return pl_error_set(err, PL_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -202,6 +205,12 @@ enum pl_status pl_atomic_open(struct pl_atomic *a, const char *path,
         pl_atomic_abort(a);
         return PL_ERR_IO;
     }
+    /* mkstemp makes the file private; give it the usual mode instead. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0)
+        pl_log(PL_LOG_DEBUG, "%s: cannot set file mode: %s", path,
+               strerror(errno));
     a->fp = fdopen(fd, "wb");
     if (!a->fp) {
         close(fd);

@@ -152,8 +152,8 @@ static void put_data(struct buf *b, const json_t *r)
         else if (!strcmp(str(sp, "method"), "corpus"))
             put(b, "\nThe %s's splits come from the corpus: train = `%s`"
                 "%s%s%s.\n", sides[s], str(sp, "train"),
-                json_object_get(sp, "test") ? ", test = `" : "",
-                str(sp, "test"), json_object_get(sp, "test") ? "`" : "");
+                json_is_string(json_object_get(sp, "test")) ? ", test = `" : "",
+                str(sp, "test"), json_is_string(json_object_get(sp, "test")) ? "`" : "");
     }
     put(b, "\n");
 }

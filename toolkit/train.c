@@ -128,22 +128,29 @@ enum pl_status pl_model_predict_all(struct pl_model *m,
                                     int *pred, float *conf,
                                     struct pl_error *err)
 {
+    enum { CHUNK = 64 };
     int K = pl_model_get_config(m)->n_labels;
-    float *probs = malloc((size_t)(K > 0 ? K : 1) * sizeof *probs);
+    float *probs = malloc((size_t)CHUNK * (size_t)(K > 0 ? K : 1) *
+                          sizeof *probs);
     enum pl_status st = PL_OK;
 
     if (!probs)
         return pl_error_set(err, PL_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (long i = 0; i < n && st == PL_OK; i++) {
-        int best = 0;
+    for (long i = 0; i < n && st == PL_OK; i += CHUNK) {
+        int B = (int)(n - i < CHUNK ? n - i : CHUNK);
 
-        st = pl_model_predict(m, &xs[i], probs, err);
-        for (int k = 1; k < K; k++)
-            if (probs[k] > probs[best])
-                best = k;
-        pred[i] = K > 0 ? best : -1;
-        if (conf)
-            conf[i] = K > 0 ? probs[best] : 0.0f;
+        st = pl_model_predict_batch(m, xs + i, B, probs, err);
+        for (int b = 0; st == PL_OK && b < B; b++) {
+            const float *p = probs + (size_t)b * (size_t)K;
+            int best = 0;
+
+            for (int k = 1; k < K; k++)
+                if (p[k] > p[best])
+                    best = k;
+            pred[i + b] = K > 0 ? best : -1;
+            if (conf)
+                conf[i + b] = K > 0 ? p[best] : 0.0f;
+        }
     }
     free(probs);
     return st;

@@ -227,16 +227,36 @@ static enum pl_status prepare(struct job *j, struct pl_error *err)
     return st;
 }
 
+/* mkdir -p: create dir and any missing parents. */
+static int mkdirs(const char *dir)
+{
+    char p[4096];
+    size_t n = strlen(dir);
+
+    if (n == 0 || n >= sizeof p)
+        return -1;
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i < n; i++) {
+        if (p[i] != '/')
+            continue;
+        p[i] = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            return -1;
+        p[i] = '/';
+    }
+    return mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static enum pl_status make_out_dir(const char *dir, struct pl_error *err)
 {
     char path[4096];
 
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (mkdirs(dir) != 0)
         return pl_error_set(err, PL_ERR_IO, dir, 0, 0,
                             "cannot create output folder: %s",
                             strerror(errno));
     snprintf(path, sizeof path, "%s/models", dir);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+    if (mkdirs(path) != 0)
         return pl_error_set(err, PL_ERR_IO, path, 0, 0,
                             "cannot create folder: %s", strerror(errno));
     return PL_OK;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "cli.h"
 #include "parlance/transfer.h"
 
@@ -207,6 +209,9 @@ int cmd_transfer(struct args *a)
     if (rc != EXIT_OK)
         return rc;
     cli_log_init(t.quiet, 0);
+    /* The model's matrices are small: one BLAS thread is faster than two
+     * and keeps runs reproducible. */
+    openblas_set_num_threads(1);
     t.o.progress = cli_progress;
     t.o.progress_ctx = &t.quiet;
     pl_error_clear(&err);
