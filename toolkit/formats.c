@@ -402,38 +402,52 @@ const char *pl_json_kind(const json_t *v)
     return "a value";
 }
 
-/* Rephrase jansson's "X expected near 'Y'" style as "expected X, found
- * Y"; *tok_len gets the length of the quoted token (0 for none). */
+/*
+ * Rephrase jansson's messages ("X expected near 'Y'", "invalid token
+ * near 'Y'", ...) as "expected X, found Y"; *tok_len gets the length of
+ * the quoted token (0 for none), *at_eof whether it was the end.
+ */
 static void json_phrase(const char *text, char *buf, size_t n,
                         size_t *tok_len, int *at_eof)
 {
-    static const struct { const char *head, *what; } known[] = {
-        { "unexpected token", "a JSON value" },
-        { "invalid token", "a JSON value" },
-        { "invalid Unicode", "a valid Unicode escape" },
-        { "\\u0000 is not allowed", "text without NUL characters" },
-        { "control character", "control characters to be escaped" },
-        { "duplicate object key", "unique keys" },
+    static const struct {
+        const char *head, *what, *prefix;
+        int rest; /* found = prefix + rest of the head, else + token */
+    } known[] = {
+        { "unexpected token", "a JSON value", "", 0 },
+        { "invalid token", "a JSON value", "", 0 },
+        { "duplicate object key", "unique keys", "a repeated key ", 0 },
+        { "invalid Unicode ", "a valid Unicode escape", "", 1 },
+        { "\\u0000 is not allowed without JSON_ALLOW_NUL",
+          "text without NUL characters", "\\u0000", 1 },
+        { "control character ", "control characters to be escaped",
+          "control character ", 1 },
     };
     const char *near = strstr(text, " near ");
     size_t hn = near ? (size_t)(near - text) : strlen(text);
-    const char *found = near ? near + 6 : "";
+    const char *found = near ? near + 6 : "something else";
 
     *at_eof = near && !strcmp(found, "end of file");
-    *tok_len = 0;
-    if (near && found[0] == '\'' && strlen(found) >= 2)
-        *tok_len = strlen(found) - 2;
+    *tok_len = near && found[0] == '\'' && strlen(found) >= 2
+                   ? strlen(found) - 2 : 0;
     if (hn > 9 && !strncmp(text + hn - 9, " expected", 9)) {
         snprintf(buf, n, "expected %.*s, found %s", (int)(hn - 9), text,
-                 near ? found : "something else");
+                 found);
         return;
     }
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (!strncmp(text, known[i].head, strlen(known[i].head))) {
-            snprintf(buf, n, "expected %s, found %.*s", known[i].what,
-                     (int)hn, text);
-            return;
-        }
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        size_t k = strlen(known[i].head);
+
+        if (strncmp(text, known[i].head, k) || k > hn)
+            continue;
+        if (known[i].rest)
+            snprintf(buf, n, "expected %s, found %s%.*s", known[i].what,
+                     known[i].prefix, (int)(hn - k), text + k);
+        else
+            snprintf(buf, n, "expected %s, found %s%s", known[i].what,
+                     known[i].prefix, found);
+        return;
+    }
     snprintf(buf, n, "invalid JSON: %s", text);
 }
 
@@ -769,8 +783,12 @@ static int is_delim(char c)
            c == '"';
 }
 
+/* Deepest nesting the scanner follows (jansson's own limit is 2048). */
+#define JSCAN_DEPTH 2048
+
 int pl_jscan_value(struct pl_jscan *js)
 {
+    unsigned char arrays[JSCAN_DEPTH / 8]; /* bit set: '[' at that depth */
     size_t depth = 0, a, b;
 
     do {
@@ -781,14 +799,25 @@ int pl_jscan_value(struct pl_jscan *js)
         if (c == '"') {
             if (pl_jscan_string(js, &a, &b) != 0)
                 return -1;
-        } else if (c == '{' || c == '[') {
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (depth == JSCAN_DEPTH)
+                return -1;
+            if (c == '[')
+                arrays[depth / 8] |= (unsigned char)(1u << depth % 8);
+            else
+                arrays[depth / 8] &= (unsigned char)~(1u << depth % 8);
             depth++;
-            js->pos++;
-        } else if (c == '}' || c == ']' || c == ',' || c == ':') {
+        } else if (c == '}' || c == ']') {
+            if (depth == 0 ||
+                ((arrays[(depth - 1) / 8] >> (depth - 1) % 8) & 1) !=
+                    (c == ']'))
+                return -1;
+            depth--;
+        } else if (c == ',' || c == ':') {
             if (depth == 0)
                 return -1;
-            depth -= c == '}' || c == ']';
-            js->pos++;
         } else {
             size_t start = js->pos;
 
@@ -796,7 +825,9 @@ int pl_jscan_value(struct pl_jscan *js)
                 js->pos++;
             if (js->pos == start)
                 return -1;
+            continue;
         }
+        js->pos++;
     } while (depth > 0);
     return 0;
 }
@@ -1022,23 +1053,51 @@ static void scan_keys(struct pl_jscan *js, struct keys *k)
     }
 }
 
+/* What the object at js->pos says: JSON Lines or a CLINC150 document. */
+static enum pl_format object_format(struct pl_jscan *js, struct keys *k)
+{
+    scan_keys(js, k);
+    if (k->messages)
+        return PL_FMT_OPENAI;
+    if (k->id && k->turns)
+        return PL_FMT_UNIFIED;
+    if (k->clinc)
+        return PL_FMT_CLINC;
+    return PL_FMT_AUTO;
+}
+
+/* An object at the start; when it is not conclusive (a damaged first
+ * line of JSON Lines), the objects starting the next few lines. */
+static enum pl_format sniff_objects(struct pl_jscan *js, char *desc,
+                                    size_t dn)
+{
+    struct pl_jscan at = *js;
+    struct keys k, first;
+    enum pl_format f = object_format(&at, &first);
+    const char *nl = js->s + js->pos;
+
+    for (int i = 0; f == PL_FMT_AUTO && i < 16; i++) {
+        nl = memchr(nl, '\n', (size_t)(js->s + js->n - nl));
+        if (!nl++)
+            break;
+        at = *js;
+        at.pos = (size_t)(nl - js->s);
+        if (at.pos < at.n && js->s[at.pos] == '{')
+            f = object_format(&at, &k);
+    }
+    if (f == PL_FMT_AUTO)
+        snprintf(desc, dn, "a JSON object with keys %s",
+                 first.n ? first.first : "(none)");
+    return f;
+}
+
 static enum pl_format sniff_json(struct pl_jscan *js, int *schema,
                                  char *desc, size_t dn)
 {
     struct keys k;
 
-    if (js->s[js->pos] == '{') {
-        scan_keys(js, &k);
-        if (k.messages)
-            return PL_FMT_OPENAI;
-        if (k.id && k.turns)
-            return PL_FMT_UNIFIED;
-        if (k.clinc)
-            return PL_FMT_CLINC;
-        snprintf(desc, dn, "a JSON object with keys %s",
-                 k.n ? k.first : "(none)");
-        return PL_FMT_AUTO;
-    }
+    if (js->s[js->pos] == '{')
+        return sniff_objects(js, desc, dn);
     js->pos++;
     if (pl_jscan_ws(js) != '{') {
         snprintf(desc, dn, "a JSON array without objects");
@@ -1134,8 +1193,8 @@ static char table_delim(const char *s, size_t n)
     return tabs && tabs >= commas ? '\t' : commas ? ',' : 0;
 }
 
-/* A header line with at least two short fields, and a second record (if
- * there is one) with as many fields. */
+/* A header line with at least two short fields, and a first data record
+ * with as many (a header alone says too little to go on). */
 static enum pl_format sniff_table(const char *s, size_t n, int complete)
 {
     char delim = n && s[0] != '#' ? table_delim(s, n) : 0;
@@ -1153,7 +1212,7 @@ static enum pl_format sniff_table(const char *s, size_t n, int complete)
                                           s[pos + 1] == '\n')))
         pos++;
     if (pos >= n)
-        return f;
+        return PL_FMT_AUTO;
     rc = table_record(s, n, &pos, delim, &k2, &l2);
     if (rc < 0 || ((rc > 0 || complete) && k2 != k))
         return PL_FMT_AUTO;
