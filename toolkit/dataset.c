@@ -18,6 +18,7 @@ void pl_feature_opts_default(struct pl_feature_opts *o)
     o->n_buckets = 50000;
     o->max_tokens = 80;
     o->min_count = 2;
+    o->context = 0;
 }
 
 /* Growable arrays of the dataset, doubled as needed. */
@@ -42,14 +43,84 @@ struct caps {
     long items, tokens, subs, offs;
 };
 
-/* Append the tokens and subword ids of text to ds as a new item. */
+/* The tokens of one example before they join the dataset: context turns
+ * (each after a role marker) and then the labelled turn itself. */
+struct seq {
+    char **tok;
+    unsigned char *marker;      /* markers get no subword features */
+    int n;
+    int cap;
+    int cur;                    /* where the labelled turn starts */
+};
+
+static void seq_fini(struct seq *q)
+{
+    for (int i = 0; i < q->n; i++)
+        free(q->tok[i]);
+    free(q->tok);
+    free(q->marker);
+}
+
+/* Append tok (taking ownership; NULL means out of memory). */
+static int seq_push(struct seq *q, char *tok, int marker)
+{
+    if (!tok)
+        return 0;
+    if (q->n == q->cap) {
+        int c = q->cap ? q->cap * 2 : 32;
+        char **nt = realloc(q->tok, (size_t)c * sizeof *nt);
+        unsigned char *nm = nt ? realloc(q->marker, (size_t)c) : NULL;
+
+        if (nt)
+            q->tok = nt;
+        if (!nm) {
+            free(tok);
+            return 0;
+        }
+        q->marker = nm;
+        q->cap = c;
+    }
+    q->tok[q->n] = tok;
+    q->marker[q->n++] = (unsigned char)marker;
+    return 1;
+}
+
+static enum pl_status seq_push_text(struct seq *q, const char *text)
+{
+    struct pl_tokens tk = { 0 };
+    enum pl_status st = pl_tokenize(text, &tk);
+
+    for (size_t i = 0; st == PL_OK && i < tk.n; i++) {
+        if (!seq_push(q, tk.tok[i], 0))
+            st = PL_ERR_NOMEM;
+        tk.tok[i] = NULL;
+    }
+    pl_tokens_fini(&tk);
+    return st;
+}
+
+/* Keep only the last max tokens, so the labelled turn survives. */
+static void seq_truncate(struct seq *q, int max)
+{
+    int drop = q->n - max;
+
+    if (drop <= 0)
+        return;
+    for (int i = 0; i < drop; i++)
+        free(q->tok[i]);
+    memmove(q->tok, q->tok + drop, (size_t)max * sizeof *q->tok);
+    memmove(q->marker, q->marker + drop, (size_t)max);
+    q->n = max;
+    q->cur = q->cur > drop ? q->cur - drop : 0;
+}
+
+/* Move the tokens of q into ds with their subword ids, as item ds->n. */
 static enum pl_status add_item(struct pl_dataset *ds, struct caps *cap,
                                const struct pl_feature_opts *fo,
-                               struct pl_tokens *tk)
+                               struct seq *q)
 {
     struct pl_item *it = &ds->items[ds->n];
-    int T = (int)(tk->n < (size_t)fo->max_tokens ? tk->n
-                                                 : (size_t)fo->max_tokens);
+    int T = q->n;
     long off0 = ds->n_tokens + ds->n;
 
     if (!grow((void **)&ds->tokens, &cap->tokens, ds->n_tokens + T,
@@ -59,16 +130,18 @@ static enum pl_status add_item(struct pl_dataset *ds, struct caps *cap,
         return PL_ERR_NOMEM;
     it->tok_off = ds->n_tokens;
     it->T = T;
+    it->cur = q->cur;
     it->sub_off = off0;
     it->sub_base = ds->n_subs;
     ds->sub_off[off0] = 0;
     for (int t = 0; t < T; t++) {
         int ids[MAX_SUBS_PER_TOKEN];
-        size_t k = pl_subword_ids(tk->tok[t], fo->ngram_min, fo->ngram_max,
+        size_t k = q->marker[t] ? 0
+                 : pl_subword_ids(q->tok[t], fo->ngram_min, fo->ngram_max,
                                   fo->n_buckets, ids, MAX_SUBS_PER_TOKEN);
 
-        ds->tokens[ds->n_tokens++] = tk->tok[t];
-        tk->tok[t] = NULL;
+        ds->tokens[ds->n_tokens++] = q->tok[t];
+        q->tok[t] = NULL;
         if (!grow((void **)&ds->subs, &cap->subs, ds->n_subs + (long)k,
                   sizeof *ds->subs))
             return PL_ERR_NOMEM;
@@ -84,41 +157,65 @@ static enum pl_status ensure_norm(struct pl_turn *t,
                                   const struct pl_feature_opts *fo,
                                   struct pl_error *err)
 {
+    enum pl_status st;
+    char msg[sizeof err->message];
+
     if (t->norm)
         return PL_OK;
-    return pl_text_normalize(t->text, &fo->text, &t->norm, err);
+    st = pl_text_normalize(t->text, &fo->text, &t->norm, err);
+    if (st != PL_OK && err && !err->path[0] && t->origin.path) {
+        memcpy(msg, err->message, sizeof msg);
+        pl_error_set(err, st, t->origin.path, t->origin.line,
+                     t->origin.column, "%s", msg);
+    }
+    return st;
+}
+
+/* Tokens of turn j of d with up to fo->context earlier turns before it. */
+static enum pl_status build_seq(struct seq *q, const struct pl_dialogue *d,
+                                size_t j, const struct pl_feature_opts *fo)
+{
+    size_t first = j > (size_t)fo->context ? j - (size_t)fo->context : 0;
+    enum pl_status st = PL_OK;
+    char marker[32];
+
+    for (size_t c = first; c < j && st == PL_OK; c++) {
+        snprintf(marker, sizeof marker, "<%s>",
+                 pl_role_name(d->turns[c].role));
+        st = seq_push(q, pl_strdup(marker), 1) ? PL_OK : PL_ERR_NOMEM;
+        if (st == PL_OK && d->turns[c].norm)
+            st = seq_push_text(q, d->turns[c].norm);
+    }
+    if (st == PL_OK && first < j)
+        st = seq_push(q, pl_strdup("<turn>"), 1) ? PL_OK : PL_ERR_NOMEM;
+    q->cur = q->n;
+    if (st == PL_OK)
+        st = seq_push_text(q, d->turns[j].norm);
+    seq_truncate(q, fo->max_tokens);
+    return st;
 }
 
 static enum pl_status add_turn(struct pl_dataset *ds, struct caps *cap,
-                               struct pl_dialogue *d, struct pl_turn *t,
+                               struct pl_dialogue *d, size_t j,
                                const struct pl_feature_opts *fo,
                                struct pl_error *err)
 {
-    struct pl_tokens tk = { 0 };
+    struct pl_turn *t = &d->turns[j];
+    struct seq q = { NULL, NULL, 0, 0, 0 };
     enum pl_status st = ensure_norm(t, fo, err);
 
-    if (st != PL_OK) {
-        if (err && !err->path[0] && t->origin.path) {
-            char msg[sizeof err->message];
-
-            memcpy(msg, err->message, sizeof msg);
-            pl_error_set(err, st, t->origin.path, t->origin.line,
-                         t->origin.column, "%s", msg);
-        }
+    if (st != PL_OK || !t->n_intents)
         return st;
-    }
-    if (!t->n_intents)
-        return PL_OK;
     if (!grow((void **)&ds->items, &cap->items, ds->n + 1,
               sizeof *ds->items))
         return pl_error_set(err, PL_ERR_NOMEM, NULL, 0, 0, "out of memory");
     ds->items[ds->n].dlg = d;
     ds->items[ds->n].turn = t;
     ds->items[ds->n].label = t->intents[0];
-    st = pl_tokenize(t->norm, &tk);
+    st = build_seq(&q, d, j, fo);
     if (st == PL_OK)
-        st = add_item(ds, cap, fo, &tk);
-    pl_tokens_fini(&tk);
+        st = add_item(ds, cap, fo, &q);
+    seq_fini(&q);
     if (st != PL_OK)
         return pl_error_set(err, st, NULL, 0, 0, "out of memory");
     ds->n++;
@@ -142,7 +239,7 @@ enum pl_status pl_dataset_build(struct pl_dataset *ds, struct pl_corpus *c,
         if (keep && !keep(d, ctx))
             continue;
         for (size_t j = 0; j < d->n_turns && st == PL_OK; j++)
-            st = add_turn(ds, &cap, d, &d->turns[j], fo, err);
+            st = add_turn(ds, &cap, d, j, fo, err);
     }
     if (st != PL_OK)
         pl_dataset_fini(ds);

@@ -154,12 +154,12 @@ double slices_unseen_share(const struct pl_dataset *ds, long i,
     const struct pl_item *it = &ds->items[i];
     int unseen = 0;
 
-    if (it->T == 0)
+    if (it->T == it->cur)
         return 0.0;
-    for (int t = 0; t < it->T; t++)
+    for (int t = it->cur; t < it->T; t++)
         if (pl_vocab_find(src_words, ds->tokens[it->tok_off + t]) < 0)
             unseen++;
-    return (double)unseen / it->T;
+    return (double)unseen / (it->T - it->cur);
 }
 
 static const char *band_position(long index)
@@ -255,7 +255,7 @@ static int add_derived(struct fields *fs, const struct slice_input *in,
                     it->turn->speaker[0] ? it->turn->speaker : "(none)", i);
     ok &= field_add(field_get(fs, "turn_position", NULL, 1),
                     band_position(it->turn->index), i);
-    ok &= field_add(field_get(fs, "length", NULL, 1), band_length(it->T), i);
+    ok &= field_add(field_get(fs, "length", NULL, 1), band_length(it->T - it->cur), i);
     ok &= field_add(field_get(fs, "unseen_words", NULL, 1),
                     band_unseen(slices_unseen_share(in->test, i,
                                                     in->src_words)), i);

@@ -76,7 +76,8 @@ static char **vocab_strings(const struct pl_vocab *v)
 
 static char *feature_json(const struct pl_feature_opts *f)
 {
-    json_t *o = json_pack("{s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i}",
+    json_t *o = json_pack("{s:s, s:b, s:b, s:b, s:i, s:i, s:i, s:i, s:i, "
+                          "s:i}",
                           "normalization",
                           f->text.form == PL_NORM_NFKC ? "NFKC"
                           : f->text.form == PL_NORM_NONE ? "none" : "NFC",
@@ -85,7 +86,8 @@ static char *feature_json(const struct pl_feature_opts *f)
                           f->text.collapse_space, "ngram_min", f->ngram_min,
                           "ngram_max", f->ngram_max, "buckets",
                           (int)f->n_buckets, "max_tokens", f->max_tokens,
-                          "min_count", f->min_count);
+                          "min_count", f->min_count, "context",
+                          f->context);
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
     json_decref(o);

@@ -2,7 +2,11 @@
  * From records to model inputs: which turns are examples, their labels,
  * tokens and subword features, and word ids under a given vocabulary.
  * An example is a turn with at least one intent; its label is the first
- * intent. The dataset borrows the corpus: free the dataset first.
+ * intent. With context > 0 the example's tokens start with up to that
+ * many earlier turns of the dialogue, each after a role marker ("<user>",
+ * "<agent>", ...), then "<turn>" and the turn itself; a sequence longer
+ * than max_tokens loses tokens from the front. The dataset borrows the
+ * corpus: free the dataset first.
  */
 #ifndef PARLANCE_DATASET_H
 #define PARLANCE_DATASET_H
@@ -19,6 +23,7 @@ struct pl_feature_opts {
     unsigned n_buckets;     /* default 50000 */
     int max_tokens;         /* longer turns are cut, default 80 */
     int min_count;          /* rarer words map to the unknown id, def. 2 */
+    int context;            /* earlier turns put before the turn, def. 0 */
 };
 
 void pl_feature_opts_default(struct pl_feature_opts *o);
@@ -28,7 +33,8 @@ struct pl_item {
     const struct pl_turn *turn;
     const char *label;      /* borrowed from the turn */
     long tok_off;           /* into the dataset's token array */
-    int T;
+    int T;                  /* tokens, context included */
+    int cur;                /* the turn's own tokens are [cur, T) */
     long sub_off;           /* into sub_off: the item's T+1 offsets */
     long sub_base;          /* into subs: the item's first subword id */
 };

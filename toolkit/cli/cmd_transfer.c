@@ -71,6 +71,7 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
         { "--finetune-epochs", 0, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
         { "--hidden", 1, 2048 }, { "--batch", 1, 4096 },
         { "--min-slice", 1, 1000000 }, { "--resamples", 10, 100000 },
+        { "--context", 0, 64 },
     };
     const char *v;
     long val;
@@ -90,7 +91,8 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
         case 4: t->o.hidden = (int)val; break;
         case 5: t->o.batch = (int)val; break;
         case 6: t->o.min_slice = (int)val; break;
-        default: t->o.resamples = (int)val; break;
+        case 7: t->o.resamples = (int)val; break;
+        default: t->o.feat.context = (int)val; break;
         }
         return 1;
     }
