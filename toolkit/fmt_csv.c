@@ -209,24 +209,33 @@ static enum pl_status next_record(struct csv *c, int *got)
 
 /* ---- fields -------------------------------------------------------- */
 
+/* Room for the fields of an n-byte record: at most n + 1 fields, each
+ * with its NUL. */
+static int fields_reserve(struct csv *c, size_t n)
+{
+    char *nb;
+    size_t *no;
+
+    if (2 * n + 2 <= c->fcap)
+        return 0;
+    if ((nb = realloc(c->fbuf, 2 * n + 2)))
+        c->fbuf = nb;
+    if ((no = realloc(c->foff, (n + 1) * sizeof *no)))
+        c->foff = no;
+    if (!nb || !no)
+        return -1;
+    c->fcap = 2 * n + 2;
+    return 0;
+}
+
 /* Split s[0..n) (one record, its line end removed) into c->fbuf. */
 static int split_fields(struct csv *c, const char *s, size_t n)
 {
     size_t w = 0;
     int state = F_START;
 
-    if (2 * n + 2 > c->fcap) {
-        char *nb = realloc(c->fbuf, 2 * n + 2);
-        size_t *no = realloc(c->foff, (n + 1) * sizeof *no);
-
-        if (nb)
-            c->fbuf = nb;
-        if (no)
-            c->foff = no;
-        if (!nb || !no)
-            return -1;
-        c->fcap = 2 * n + 2;
-    }
+    if (fields_reserve(c, n) != 0)
+        return -1;
     c->nf = 0;
     c->foff[c->nf++] = 0;
     for (size_t i = 0; i < n; i++) {

@@ -4,6 +4,44 @@
  * is read file by file in sorted order. Bad records go to a reject
  * callback with their location and reason, and reading goes on, unless
  * the caller asked for strict mode.
+ *
+ * What each reader makes of its format (more above each toolkit/fmt_*.c):
+ *   unified   one dialogue per line, as in record.h (duplicate keys are
+ *             refused, so nothing is dropped silently).
+ *   sgd       a dialogue per SGD dialogue, id "sgd:<split>:<dialogue_id>",
+ *             split from the shard's folder (train/dev/test); USER -> user,
+ *             SYSTEM -> agent; intents = the distinct active intents other
+ *             than "NONE", or "NONE" itself when that is all there is;
+ *             acts "ACT" or "ACT(slot)"; slot spans in bytes; meta services,
+ *             domains, multi_domain and per turn service, domain; frames
+ *             kept in turn extra. schema.json is noted in the log, skipped.
+ *   clinc150  a one-turn user dialogue per [text, intent], id
+ *             "<corpus>:<list>:<index>"; val -> "dev"; oos_* lists go to
+ *             their split with intent "oos" and meta in_scope false; meta
+ *             domain from a domains.json beside the file.
+ *   csv, tsv  a header row, RFC 4180 quoting for both; a one-turn user
+ *             dialogue per row, id "<file stem>:<row>"; other columns
+ *             become turn meta (strings); split from a train/dev/val/test
+ *             file stem.
+ *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
+ *             null content is "", text parts are joined with "\n", tool
+ *             call ids are kept in meta to link calls and results.
+ *
+ * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
+ * the start of a file is skipped and not counted. unified, openai, csv
+ * and tsv stream record by record in bounded memory. sgd and clinc150
+ * files are read whole and cut into records by a structural scan, so each
+ * record is still parsed, located and rejected on its own; a syntax error
+ * that breaks the document's structure rejects the rest of that file as
+ * one record.
+ *
+ * UTF-8 is checked per record. PL_UTF8_REPAIR replaces invalid sequences
+ * (and in JSON, lone UTF-16 surrogate escapes such as "\ud83d") with
+ * U+FFFD, counts the record in utf8_repaired and logs a warning with its
+ * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In sgd
+ * and clinc150 files each bad sequence is charged to the record whose
+ * bytes hold it, so only that record is repaired or dropped. A "\u0000"
+ * escape or a NUL byte in text always rejects the record.
  */
 #ifndef PARLANCE_FORMATS_H
 #define PARLANCE_FORMATS_H
@@ -64,7 +102,8 @@ struct pl_read_opts {
 void pl_read_opts_default(struct pl_read_opts *o);
 
 struct pl_read_stats {
-    long files;
+    long files;                 /* data files read (skipped ones and SGD
+                                   schema files are not counted) */
     long read;                  /* records read = kept + rejected */
     long kept;
     long rejected;
@@ -76,19 +115,28 @@ struct pl_read_stats {
 /*
  * Detect the format of a file from its first bytes (a folder: of its first
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
- * what was seen.
+ * what was seen: "path:1:1: expected a known conversation format
+ * (unified, sgd, clinc150, csv, tsv, openai), found <first bytes>".
+ * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);
 
 /*
  * Read a file or folder, calling o->on_dialogue for each dialogue.
- * Returns the first fatal error (I/O, unknown format, strict-mode reject,
- * or a callback's status). st may be NULL.
+ * A folder is walked recursively in byte order of names; hidden entries,
+ * documents (README*, LICENSE*, *.md, ...) and files in no known format
+ * are skipped (listed at debug log level), and a folder without any data
+ * file is an error. Returns the first fatal error (I/O, unknown format,
+ * strict-mode reject, or a callback's status). st may be NULL.
  */
 enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                        struct pl_read_stats *st, struct pl_error *err);
 
-/* Read everything into a new corpus (o->on_dialogue is ignored). */
+/* Read everything into a new corpus (o->on_dialogue is ignored; o may be
+ * NULL for the defaults). Its name is o->corpus_name, else the corpus
+ * name all dialogues share, else the path's stem; its format the formats
+ * seen ("csv,openai"). *out is the caller's (pl_corpus_free), NULL on
+ * failure. */
 enum pl_status pl_corpus_read(const char *path,
                               const struct pl_read_opts *o,
                               struct pl_corpus **out,

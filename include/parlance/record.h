@@ -104,6 +104,8 @@ enum pl_status pl_turn_set_text(struct pl_turn *t, const char *s,
                                 size_t n);
 
 enum pl_status pl_dialogue_init(struct pl_dialogue *d, const char *id);
+/* Release everything d holds and zero it. The _fini and _free functions
+ * accept NULL. */
 void pl_dialogue_fini(struct pl_dialogue *d);
 /* Append an initialised turn slot and return it (index set), or NULL on
  * allocation failure. The pointer is invalidated by the next append. */
@@ -120,25 +122,35 @@ enum pl_status pl_corpus_take(struct pl_corpus *c, struct pl_dialogue *d);
  * One dialogue per line:
  *   {"id":..,"corpus":..,"split":..,"meta":{..},
  *    "turns":[{"index":0,"role":"user","speaker":"USER","text":"..",
- *              "timestamp":"..","intents":[..],"acts":[..],
+ *              "norm":"..","timestamp":"..","intents":[..],"acts":[..],
  *              "slots":[{"slot":..,"start":..,"end":..,"value":..}],
  *              "meta":{..},"extra":{..},"origin":{..}}, ..],
- *    "extra":{..},"origin":{"path":..,"line":..,"index":..}}
- * Empty optional members are left out. Keys are written in this fixed
- * order and metadata keys in insertion order, so reading a file written by
- * parlance and writing it again gives identical bytes.
+ *    "extra":{..},"origin":{"path":..,"line":..,"column":..,"index":..}}
+ * Empty optional members are left out ("" corpus, split and speaker,
+ * NULL norm and timestamp, empty lists and objects, unknown origin
+ * parts); "id", "turns" and each turn's "index", "role" and "text" are
+ * always there. A turn's origin leaves out the path when it is the
+ * dialogue's. Keys are written in this fixed order and metadata keys in
+ * insertion order, so reading a file written by parlance and writing it
+ * again gives identical bytes.
  */
 
 /* Serialise d as one compact JSON line (no newline). Caller frees. */
 char *pl_dialogue_to_json(const struct pl_dialogue *d);
 
-/* Write d followed by "\n". */
+/* Write d followed by "\n". Fails with PL_ERR_DATA when d holds text
+ * that is not valid UTF-8, PL_ERR_IO when the write fails. */
 enum pl_status pl_dialogue_write(FILE *fp, const struct pl_dialogue *d,
                                  struct pl_error *err);
 
 /*
  * Build d from one parsed unified JSON object. path/line locate the line
  * for error messages and for d->origin when the object carries none.
+ * Members that are not part of the format go to the dialogue's or turn's
+ * extra (an explicit "extra" member wins a clash). d shares (holds a
+ * reference to) the meta and extra objects of obj rather than copying
+ * them. Errors are PL_ERR_FORMAT "path:line:1: <where>: expected X,
+ * found Y"; on any failure d is left empty (zeroed).
  */
 enum pl_status pl_dialogue_from_json(struct pl_dialogue *d, json_t *obj,
                                      const char *path, long line,
