@@ -309,6 +309,24 @@ static void put_slices(struct buf *b, const json_t *r)
     json_decref(names);
 }
 
+static void put_context(struct buf *b, const json_t *c)
+{
+    long long n = integer(c, "turns");
+
+    if (!c)
+        return;
+    if (n > 0)
+        put(b, "Each turn is read together with up to %lld earlier turns "
+            "of its dialogue", n);
+    else
+        put(b, "Each turn is read on its own, without earlier turns");
+    put(b, " (%s; in the source training data a labelled turn has the "
+        "same intent as the previous labelled turn %.0f%% of the time).\n"
+        "\n", strcmp(str(c, "chosen"), "auto") ? "set by option"
+                                               : "chosen automatically",
+        100 * num(c, "label_persistence"));
+}
+
 static void put_source(struct buf *b, const json_t *r)
 {
     const json_t *sm = json_object_get(r, "source_model");
@@ -323,6 +341,7 @@ static void put_source(struct buf *b, const json_t *r)
             "%.1f%%, macro-F1 %.1f%%.", integer(t, "n"),
             100 * num(t, "accuracy"), 100 * num(t, "macro_f1"));
     put(b, "\n\n");
+    put_context(b, json_object_get(r, "context"));
 }
 
 char *pl_report_markdown(const json_t *r, struct pl_error *err)

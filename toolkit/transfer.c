@@ -28,6 +28,7 @@ void pl_transfer_opts_default(struct pl_transfer_opts *o)
     o->finetune_lr = 1e-3f;
     o->test_fraction = 0.3;
     o->seed = 13;
+    o->feat.context = -1;
     o->min_slice = 20;
     o->max_slice_values = 40;
     o->resamples = 1000;
@@ -190,15 +191,56 @@ static enum pl_status build_side(struct job *j, struct side *s,
     enum pl_status st;
 
     st = pl_dataset_build(&s->train, s->corpus, keep_train, s,
-                          &j->o->feat, err);
+                          &j->feat, err);
     if (st == PL_OK)
         st = pl_dataset_build(&s->test, s->corpus, keep_test, s,
-                              &j->o->feat, err);
+                              &j->feat, err);
     if (st == PL_OK && s->train.n == 0)
         st = pl_error_set(err, PL_ERR_DATA, s->path, 0, 0,
                           "the %s corpus has no labelled turns to train on "
                           "(no turn carries an intent)", s->name);
     return st;
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+/*
+ * Share of labelled turns (after a dialogue's first) whose intent is the
+ * one of the previous labelled turn. Near 1 the labels behave like a
+ * dialogue state (SGD's active intent): the turn alone often cannot tell
+ * it, earlier turns can. Near 0 each turn carries its own intent.
+ */
+static double label_persistence(const struct side *s)
+{
+    long same = 0, pairs = 0;
+
+    for (size_t i = 0; i < s->corpus->n_dialogues; i++) {
+        const struct pl_dialogue *d = &s->corpus->dialogues[i];
+        const char *prev = NULL;
+
+        if (s->role[i] != ROLE_TRAIN)
+            continue;
+        for (size_t k = 0; k < d->n_turns; k++) {
+            const struct pl_turn *t = &d->turns[k];
+            if (!t->n_intents)
+                continue;
+            if (prev) {
+                pairs++;
+                same += strcmp(prev, t->intents[0]) == 0;
+            }
+            prev = t->intents[0];
+        }
+    }
+    return pairs ? (double)same / (double)pairs : 0.0;
+}
+
+/* Resolve context "auto" (-1): 4 earlier turns when labels persist. */
+static void choose_context(struct job *j)
+{
+    j->feat = j->o->feat;
+    j->label_persistence = label_persistence(&j->src);
+    if (j->feat.context < 0)
+        j->feat.context = j->label_persistence >= 0.5 ? 4 : 0;
 }
 
 /* ---- the job ------------------------------------------------------------ */
@@ -217,6 +259,8 @@ static enum pl_status prepare(struct job *j, struct pl_error *err)
         st = assign_roles(j, &j->src, 0, err);
     if (st == PL_OK)
         st = assign_roles(j, &j->tgt, 1, err);
+    if (st == PL_OK)
+        choose_context(j);
     if (st == PL_OK)
         st = build_side(j, &j->src, err);
     if (st == PL_OK)

@@ -51,6 +51,8 @@ struct system {
 
 struct job {
     const struct pl_transfer_opts *o;
+    struct pl_feature_opts feat;    /* o->feat with "auto" resolved */
+    double label_persistence;       /* of the source training turns */
     struct side src;
     struct side tgt;
     struct pl_atomic rejects;

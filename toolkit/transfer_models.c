@@ -142,7 +142,7 @@ static enum pl_status new_model(const struct job *j, struct bundle *b,
 
     memset(&cfg, 0, sizeof cfg);
     cfg.vocab_size = (int)pl_vocab_size(b->words);
-    cfg.n_buckets = (int)j->o->feat.n_buckets;
+    cfg.n_buckets = (int)j->feat.n_buckets;
     cfg.dim = j->o->dim;
     cfg.hidden = j->o->hidden;
     cfg.n_labels = (int)pl_vocab_size(b->labels);
@@ -166,7 +166,7 @@ static enum pl_status train_fresh(struct job *j, struct side *s,
     st = pl_dataset_count_words(&s->train, *all, err);
     if (st != PL_OK)
         return st;
-    b->words = pl_vocab_from_counts(*all, j->o->feat.min_count, err);
+    b->words = pl_vocab_from_counts(*all, j->feat.min_count, err);
     b->labels = labels_of(&s->train);
     if (!b->words || !b->labels)
         return nomem(err);
@@ -296,7 +296,7 @@ static enum pl_status adapt_copy(struct job *j, struct bundle *b,
     if (st == PL_OK && grow) {
         st = pl_dataset_count_words(&j->tgt.train, counts, err);
         b->words = st == PL_OK ? vocab_extend(j->src_model.words, counts,
-                                              j->o->feat.min_count, err)
+                                              j->feat.min_count, err)
                                : NULL;
         if (st == PL_OK && !b->words)
             st = PL_ERR_NOMEM;

@@ -107,7 +107,7 @@ static enum pl_status save_bundle(const struct job *j, const struct bundle *b,
     mm.n_vocab = (int)pl_vocab_size(b->words);
     mm.labels = vocab_strings(b->labels);
     mm.n_labels = (int)pl_vocab_size(b->labels);
-    mm.text_config = feature_json(&j->o->feat);
+    mm.text_config = feature_json(&j->feat);
     snprintf(rel, sizeof rel, "models/%s.plm", name);
     snprintf(path, sizeof path, "%s/%s", j->o->out_dir, rel);
     st = mm.vocab && mm.labels && mm.text_config
@@ -158,10 +158,11 @@ static json_t *side_json(const struct side *s)
                      "test_examples", (json_int_t)s->test.n);
 }
 
-static json_t *settings_json(const struct pl_transfer_opts *o)
+static json_t *settings_json(const struct job *j)
 {
+    const struct pl_transfer_opts *o = j->o;
     json_t *feat = NULL;
-    char *fs = feature_json(&o->feat);
+    char *fs = feature_json(&j->feat);
 
     if (fs)
         feat = json_loads(fs, 0, NULL);
@@ -175,6 +176,14 @@ static json_t *settings_json(const struct pl_transfer_opts *o)
                      "test_fraction", o->test_fraction, "min_slice",
                      o->min_slice, "resamples", o->resamples, "features",
                      feat);
+}
+
+/* How the number of context turns was chosen. */
+static json_t *context_json(const struct job *j)
+{
+    return json_pack("{s:i, s:s, s:f}", "turns", j->feat.context, "chosen",
+                     j->o->feat.context < 0 ? "auto" : "by option",
+                     "label_persistence", j->label_persistence);
 }
 
 /* Target test labels missing from a label set, with their counts. */
@@ -446,12 +455,13 @@ json_t *build_report(struct job *j, struct pl_error *err)
     cmp = systems ? comparisons_json(j, err) : NULL;
     slices = cmp ? slices_json(j, skipped, err) : NULL;
     r = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-                  "s:o, s:o, s:o, s:o, s:o}",
+                  "s:o, s:o, s:o, s:o, s:o, s:o}",
                   "report", "parlance transfer", "report_version",
                   PL_REPORT_VERSION, "parlance_version", PL_VERSION_STRING,
-                  "created", created, "settings", settings_json(j->o),
+                  "created", created, "settings", settings_json(j),
                   "source", side_json(&j->src), "target",
                   side_json(&j->tgt), "source_model", source_model_json(j),
+                  "context", context_json(j),
                   "labels", labels_json(j), "systems", systems,
                   "comparisons", cmp, "slices", slices, "skipped_fields",
                   skipped, "files", json_pack("{s:s, s:s, s:o}",

@@ -36,6 +36,10 @@ static const char HELP[] =
     "  --batch N            minibatch size (32)\n"
     "  --test-fraction X    target test share when the target has no\n"
     "                       splits of its own (0.3)\n"
+    "  --context N|auto     earlier turns of the dialogue given to the\n"
+    "                       model with each turn (auto: 4 when the source's\n"
+    "                       labels persist from turn to turn like a\n"
+    "                       dialogue state, else 0)\n"
     "  --casefold           fold case before tokenising\n"
     "  --nfkc               NFKC instead of NFC (changes meaning of some\n"
     "                       characters; off by default)\n"
@@ -71,7 +75,6 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
         { "--finetune-epochs", 0, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
         { "--hidden", 1, 2048 }, { "--batch", 1, 4096 },
         { "--min-slice", 1, 1000000 }, { "--resamples", 10, 100000 },
-        { "--context", 0, 64 },
     };
     const char *v;
     long val;
@@ -91,9 +94,17 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
         case 4: t->o.hidden = (int)val; break;
         case 5: t->o.batch = (int)val; break;
         case 6: t->o.min_slice = (int)val; break;
-        case 7: t->o.resamples = (int)val; break;
-        default: t->o.feat.context = (int)val; break;
+        default: t->o.resamples = (int)val; break;
         }
+        return 1;
+    }
+    if (arg_value(a, "--context", &v, bad)) {
+        if (!*bad && !strcmp(v, "auto"))
+            t->o.feat.context = -1;
+        else if (*bad || !parse_int("transfer", "--context", v, 0, 64, &val))
+            return *bad = 1;
+        else
+            t->o.feat.context = (int)val;
         return 1;
     }
     if (arg_value(a, "--lr", &v, bad)) {
