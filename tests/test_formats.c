@@ -875,6 +875,96 @@ static void test_clinc_small(void)
     got_free(&g);
 }
 
+/* Wrong top-level shapes under an explicit format, record limits in
+ * whole-document formats, a broken CSV header, bad UTF-8 in unified. */
+static void test_more_errors(void)
+{
+    struct got g;
+    struct pl_read_opts o;
+
+    pl_read_opts_default(&o);
+    o.format = PL_FMT_SGD;
+    read_with(&g, PUT("more/s.json", "{\"dialogue_id\": 1}"), &o);
+    CHECK_INT(g.status, PL_OK);
+    CHECK_INT(g.st.rejected, 1);
+    CHECK(has(g.rej[0], "s.json:1:1: expected '[', found '{'"));
+    got_free(&g);
+    o.format = PL_FMT_CLINC;
+    read_with(&g, PUT("more/c.json", "[[\"a\", \"b\"]]"), &o);
+    CHECK_INT(g.st.rejected, 1);
+    CHECK(has(g.rej[0], "c.json:1:1: expected '{' starting a CLINC150 "
+              "object, found '['"));
+    got_free(&g);
+    o.strict = 1;
+    read_with(&g, tpath("more/c.json"), &o);
+    CHECK_INT(g.status, PL_ERR_PARSE);
+    o.strict = 0;
+    o.max_record_bytes = 30;
+    read_with(&g, PUT("more/data_x.json", "{\"test\": [[\"short\", \"a\"], "
+                      "[\"a much longer utterance here\", \"b\"]]}"), &o);
+    CHECK_INT(g.st.kept, 1);
+    CHECK(has(g.rej[0], "data_x.json:1:27: expected a record of at most 30 "
+              "bytes"));
+    got_free(&g);
+    o.format = PL_FMT_SGD;
+    read_with(&g, PUT("more/d.json", "[{\"dialogue_id\": \"1\", "
+                      "\"turns\": []}, {\"dialogue_id\": \"2\"}]"), &o);
+    CHECK_INT(g.st.kept, 0);
+    CHECK_INT(g.rej_status[0], PL_ERR_LIMIT);
+    CHECK(has(g.rej[1], "d.json:1:37: expected a dialogue object"));
+    got_free(&g);
+    o.format = PL_FMT_CSV;
+    o.max_record_bytes = 0;
+    read_with(&g, PUT("more/h.csv", "\"text,label\nx,y\n"), &o);
+    CHECK_INT(g.st.kept, 0);
+    CHECK(has(g.rej[0], "h.csv:1:1: expected a closing '\"'"));
+    got_free(&g);
+    read_with(&g, PUT("more/u.jsonl", "{\"id\":\"a\",\"turns\":[{\"role\":"
+                      "\"user\",\"text\":\"x\xC3(\"}]}\n"), NULL);
+    if (!read_ok(&g))
+        return;
+    CHECK_INT(g.st.utf8_repaired, 1);
+    CHECK_STR(g.c->dialogues[0].turns[0].text, "x" FFFD "(");
+    got_free(&g);
+}
+
+/* Ids and names made from data or file names stay whole and valid UTF-8
+ * however long they are (found by fuzzing: a cut mid-character). */
+static void test_long_and_odd_names(void)
+{
+    char doc[1200], name[64], *json;
+    struct got g;
+    size_t k = (size_t)snprintf(doc, sizeof doc, "[{\"dialogue_id\": \"");
+
+    for (int i = 0; i < 300; i++)
+        k += (size_t)snprintf(doc + k, sizeof doc - k, "\xC3\xA9");
+    snprintf(doc + k, sizeof doc - k, "\", \"turns\": [{\"speaker\": "
+             "\"USER\", \"utterance\": \"x\", \"frames\": [{\"service\": "
+             "\"S\xC3\xA9rvice_12\", \"actions\": [{\"act\": \"INFORM\", "
+             "\"slot\": \"x\"}]}]}]}]");
+    read_with(&g, put_file("long/dev/dialogues_001.json", doc, strlen(doc)),
+              NULL);
+    if (!read_ok(&g) || !CHECK_INT(g.st.kept, 1))
+        return;
+    CHECK_INT(strlen(g.c->dialogues[0].id), 8 + 600);
+    CHECK_STR(meta_str(g.c->dialogues[0].turns[0].meta, "domain"),
+              "S\xC3\xA9rvice");
+    json = pl_dialogue_to_json(&g.c->dialogues[0]);
+    CHECK(json != NULL);
+    free(json);
+    got_free(&g);
+    snprintf(name, sizeof name, "odd/b\xFF\xC3.csv");
+    read_with(&g, PUT(name, "text,label\nhi,x\n"), NULL);
+    if (!read_ok(&g))
+        return;
+    CHECK_STR(g.c->dialogues[0].corpus, "b" FFFD FFFD);
+    CHECK_STR(g.c->dialogues[0].id, "b" FFFD FFFD ":0");
+    json = pl_dialogue_to_json(&g.c->dialogues[0]);
+    CHECK(json != NULL);
+    free(json);
+    got_free(&g);
+}
+
 /* ---- folders, callbacks, options ---------------------------------------- */
 
 static enum pl_status stop_after_one(struct pl_dialogue *d, void *ctx)
@@ -1295,6 +1385,8 @@ int main(void)
     test_sgd_broken();
     test_sgd_utf8();
     test_clinc_small();
+    test_more_errors();
+    test_long_and_odd_names();
     test_folders();
     test_round_trips_small();
     test_real_sgd();

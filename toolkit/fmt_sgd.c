@@ -34,7 +34,7 @@
 struct sgd {
     struct pl_reader *r;
     const char *split;
-    char split_dir[64];     /* the shard's folder name when it is a split */
+    char id_prefix[80];     /* "sgd:<split folder>:" or "sgd:" */
     long line, col;         /* where the current dialogue starts */
     struct pl_pos *tpos;    /* where its turns start */
     size_t n_tpos;
@@ -64,8 +64,9 @@ static enum pl_status sgd_nomem(struct sgd *c)
                         "out of memory");
 }
 
-/* "Restaurants_1" -> "Restaurants" into buf. */
-static const char *domain_of(const char *service, char *buf, size_t n)
+/* "Restaurants_1" -> "Restaurants", as a JSON string (NULL without
+ * memory). */
+static json_t *domain_of(const char *service)
 {
     size_t len = strlen(service), u = len;
 
@@ -73,8 +74,7 @@ static const char *domain_of(const char *service, char *buf, size_t n)
         u--;
     if (u > 1 && u < len && service[u - 1] == '_')
         len = u - 1;
-    snprintf(buf, n, "%.*s", (int)len, service);
-    return buf;
+    return json_stringn(service, len);
 }
 
 static int has_str(char *const *v, size_t n, const char *s)
@@ -83,6 +83,25 @@ static int has_str(char *const *v, size_t n, const char *s)
         if (!strcmp(v[i], s))
             return 1;
     return 0;
+}
+
+/* "ACT(slot)", or "ACT" when there is no slot. Caller frees. */
+static char *act_label(const char *act, const char *slot)
+{
+    size_t na = strlen(act), ns = slot ? strlen(slot) : 0;
+    char *s = malloc(na + ns + 3);
+
+    if (!s)
+        return NULL;
+    memcpy(s, act, na);
+    if (ns) {
+        s[na] = '(';
+        memcpy(s + na + 1, slot, ns);
+        s[na + 1 + ns] = ')';
+        na += ns + 2;
+    }
+    s[na] = '\0';
+    return s;
 }
 
 /* Byte offset of character k of s[0..n), or -1 when k is past the end. */
@@ -112,7 +131,6 @@ static enum pl_status frame_actions(struct sgd *c, struct pl_turn *t,
                                     const json_t *acts, const char *where,
                                     const struct pl_pos *p)
 {
-    char label[256];
     const json_t *a;
     size_t i;
 
@@ -122,16 +140,17 @@ static enum pl_status frame_actions(struct sgd *c, struct pl_turn *t,
     json_array_foreach(acts, i, a) {
         const char *act = json_string_value(json_object_get(a, "act"));
         const char *slot = json_string_value(json_object_get(a, "slot"));
+        char *label;
+        int bad;
 
         if (!act)
             return sgd_bad(c, p->line, p->col, "%s.actions[%zu]: expected "
                            "an \"act\" string", where, i);
-        if (slot && slot[0])
-            snprintf(label, sizeof label, "%s(%s)", act, slot);
-        else
-            snprintf(label, sizeof label, "%s", act);
-        if (!has_str(t->acts, t->n_acts, label) &&
-            pl_turn_add_act(t, label) != PL_OK)
+        label = act_label(act, slot);
+        bad = !label || (!has_str(t->acts, t->n_acts, label) &&
+                         pl_turn_add_act(t, label) != PL_OK);
+        free(label);
+        if (bad)
             return sgd_nomem(c);
     }
     return PL_OK;
@@ -201,7 +220,7 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
 {
     struct frame_sum sum = { NULL, NULL, 0 };
     const json_t *f;
-    char where[64], dom[128];
+    char where[64];
     size_t i;
     enum pl_status st = PL_OK;
     const char *service;
@@ -227,9 +246,7 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
     service = sum.intent_service ? sum.intent_service : sum.first_service;
     if (service &&
         (json_object_set_new(t->meta, "service", json_string(service)) ||
-         json_object_set_new(t->meta, "domain",
-                             json_string(domain_of(service, dom,
-                                                   sizeof dom)))))
+         json_object_set_new(t->meta, "domain", domain_of(service))))
         return sgd_nomem(c);
     return PL_OK;
 }
@@ -274,8 +291,7 @@ static enum pl_status sgd_turn(struct sgd *c, struct pl_dialogue *d,
 static enum pl_status sgd_meta(struct sgd *c, struct pl_dialogue *d,
                                json_t *services)
 {
-    json_t *domains = json_array(), *s;
-    char dom[128];
+    json_t *domains = json_array(), *s, *dom;
     size_t i, j;
 
     if (!domains || json_object_set(d->meta, "services", services) ||
@@ -287,11 +303,13 @@ static enum pl_status sgd_meta(struct sgd *c, struct pl_dialogue *d,
         if (!json_is_string(s))
             return sgd_bad(c, c->line, c->col, "services[%zu]: expected a "
                            "string, found %s", i, pl_json_kind(s));
-        domain_of(json_string_value(s), dom, sizeof dom);
+        if (!(dom = domain_of(json_string_value(s))))
+            return sgd_nomem(c);
         for (j = 0; j < json_array_size(domains); j++)
-            seen |= !strcmp(dom, json_string_value(json_array_get(domains,
-                                                                 j)));
-        if (!seen && json_array_append_new(domains, json_string(dom)))
+            seen |= json_equal(dom, json_array_get(domains, j));
+        if (seen)
+            json_decref(dom);
+        else if (json_array_append_new(domains, dom))
             return sgd_nomem(c);
     }
     if (json_object_set_new(d->meta, "multi_domain",
@@ -306,7 +324,7 @@ static enum pl_status sgd_build(struct sgd *c, struct pl_dialogue *d,
     json_t *id = json_object_get(obj, "dialogue_id");
     json_t *services = json_object_get(obj, "services");
     json_t *turns = json_object_get(obj, "turns"), *v;
-    char full[300];
+    char *full;
     const char *k;
     size_t i;
     enum pl_status st;
@@ -316,9 +334,10 @@ static enum pl_status sgd_build(struct sgd *c, struct pl_dialogue *d,
         return sgd_bad(c, c->line, c->col, "expected a dialogue object with "
                        "a \"dialogue_id\" string and a \"turns\" array, "
                        "found %s", pl_json_kind(obj));
-    snprintf(full, sizeof full, "sgd:%s%s%s", c->split_dir,
-             c->split_dir[0] ? ":" : "", json_string_value(id));
-    if (pl_dialogue_init(d, full) != PL_OK)
+    full = pl_str_join3(c->id_prefix, json_string_value(id), NULL);
+    st = full ? pl_dialogue_init(d, full) : PL_ERR_NOMEM;
+    free(full);
+    if (st != PL_OK)
         return sgd_nomem(c);
     free(d->corpus);
     free(d->split);
@@ -381,16 +400,16 @@ enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n)
     struct sgd c;
     struct pl_jscan js;
     const char *split;
+    char dir[64];
     enum pl_status st;
     int broken;
 
     memset(&c, 0, sizeof c);
     c.r = r;
-    pl_name_parent(r->path, c.split_dir, sizeof c.split_dir);
-    split = pl_name_split(c.split_dir);
+    split = pl_name_split(pl_name_parent(r->path, dir, sizeof dir));
     c.split = split ? split : "";
-    if (!split)
-        c.split_dir[0] = '\0';
+    snprintf(c.id_prefix, sizeof c.id_prefix, "sgd:%s%s", split ? dir : "",
+             split ? ":" : "");
     if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
         buf += 3;
         n -= 3;

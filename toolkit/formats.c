@@ -20,6 +20,59 @@
 
 /* ---- names and options ---------------------------------------------- */
 
+/* Is s[0..n) plain ASCII? (Then it is valid UTF-8, and most records
+ * are: this saves the full decode.) */
+static int is_ascii(const char *s, size_t n)
+{
+    unsigned long long acc = 0, w;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)s[i];
+    return (acc & 0x8080808080808080ULL) == 0;
+}
+
+void pl_utf8_fit(char *dst, size_t n, const char *src, size_t len)
+{
+    char *fixed = NULL;
+    size_t fixed_n;
+
+    if (!n)
+        return;
+    if (!is_ascii(src, len) && pl_utf8_validate(src, len, NULL) &&
+        pl_utf8_repair(src, len, &fixed, &fixed_n, NULL) == PL_OK) {
+        src = fixed;
+        len = fixed_n;
+    }
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memmove(dst, src, len);
+    dst[len] = '\0';
+    free(fixed);
+}
+
+char *pl_str_join3(const char *a, const char *b, const char *c)
+{
+    size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0;
+    size_t nc = c ? strlen(c) : 0;
+    char *s = malloc(na + nb + nc + 1);
+
+    if (!s)
+        return NULL;
+    memcpy(s, a ? a : "", na);
+    memcpy(s + na, b ? b : "", nb);
+    memcpy(s + na + nb, c ? c : "", nc);
+    s[na + nb + nc] = '\0';
+    return s;
+}
+
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai"
 };
@@ -74,10 +127,11 @@ static void last_part(const char *path, size_t n, size_t *a, size_t *b)
     *a = n;
 }
 
+/* File names are bytes; names made from them must be valid UTF-8. */
 static char *copy_part(const char *s, size_t a, size_t b, char *buf,
                        size_t n)
 {
-    snprintf(buf, n, "%.*s", (int)(b - a), s + a);
+    pl_utf8_fit(buf, n, s + a, b - a);
     return buf;
 }
 
@@ -119,7 +173,7 @@ char *pl_name_corpus(const char *path, char *buf, size_t n)
         char parent[256];
 
         if (pl_name_parent(path, parent, sizeof parent)[0])
-            snprintf(buf, n, "%s", parent);
+            pl_utf8_fit(buf, n, parent, strlen(parent));
     }
     return buf;
 }
@@ -193,10 +247,14 @@ enum pl_status pl_reader_fatal(struct pl_reader *r,
 enum pl_status pl_reader_reject(struct pl_reader *r, const char *raw,
                                 size_t n, const struct pl_error *why)
 {
+    struct pl_error clean = *why;
     struct pl_reject rj = { raw, n < PL_REJECT_RAW_MAX ? n
                                                        : PL_REJECT_RAW_MAX,
-                            why };
+                            &clean };
 
+    pl_utf8_fit(clean.message, sizeof clean.message, clean.message,
+                strlen(clean.message));
+    why = &clean;
     r->st->read++;
     r->st->rejected++;
     if (r->o->on_reject)
@@ -210,22 +268,6 @@ enum pl_status pl_reader_reject(struct pl_reader *r, const char *raw,
     if (r->o->strict)
         return pl_reader_fatal(r, why);
     return PL_OK;
-}
-
-/* Is s[0..n) plain ASCII? (Then it is valid UTF-8, and most records
- * are: this saves the full decode.) */
-static int is_ascii(const char *s, size_t n)
-{
-    unsigned long long acc = 0, w;
-    size_t i = 0;
-
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        acc |= w;
-    }
-    for (; i < n; i++)
-        acc |= (unsigned char)s[i];
-    return (acc & 0x8080808080808080ULL) == 0;
 }
 
 /* Find invalid UTF-8 in s; repair (REPAIR) or describe it (REJECT).

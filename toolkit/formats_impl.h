@@ -98,6 +98,14 @@ struct pl_file_names {
 
 void pl_file_names_get(const char *path, struct pl_file_names *fn);
 
+/* Copy src[0..len) to dst (size n) as valid UTF-8: invalid sequences
+ * become U+FFFD, and a cut for size falls between characters. dst may be
+ * src. */
+void pl_utf8_fit(char *dst, size_t n, const char *src, size_t len);
+
+/* A new string "a" + "b" + "c" (any may be NULL), or NULL without memory. */
+char *pl_str_join3(const char *a, const char *b, const char *c);
+
 /* Advance *line and *col over s[0..n) (newlines start new lines). */
 void pl_pos_advance(const char *s, size_t n, long *line, long *col);
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "formats_impl.h"
+#include "parlance/text.h"
 
 /* ---- roles ---------------------------------------------------------- */
 
@@ -61,8 +62,12 @@ enum pl_status pl_origin_set(struct pl_origin *o, const char *path,
 {
     char *p = NULL;
 
-    if (path && !(p = pl_strdup(path)))
+    if (path && pl_utf8_validate(path, strlen(path), NULL) != 0) {
+        if (pl_utf8_repair(path, strlen(path), &p, NULL, NULL) != PL_OK)
+            return PL_ERR_NOMEM;
+    } else if (path && !(p = pl_strdup(path))) {
         return PL_ERR_NOMEM;
+    }
     free(o->path);
     o->path = p;
     o->line = line;

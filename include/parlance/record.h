@@ -86,7 +86,9 @@ struct pl_corpus {
 
 /* ---- construction and release ------------------------------------- */
 
-/* Set *o to path/line/col/index (path copied). */
+/* Set *o to path/line/col/index. The path is copied; bytes of it that
+ * are not UTF-8 (file names are bytes) become U+FFFD, so the record can
+ * always be written. *o must be initialised or zeroed. */
 enum pl_status pl_origin_set(struct pl_origin *o, const char *path,
                              long line, long column, long index);
 void pl_origin_fini(struct pl_origin *o);
