@@ -183,6 +183,57 @@ static void test_no_shared_labels(const char *src, const char *tgt_path)
     json_decref(r);
 }
 
+/* Dialogues whose later user turns keep the first turn's intent, as a
+ * dialogue state does: "auto" context must then read earlier turns. */
+static void write_stateful(const char *path)
+{
+    static const char *const first[][2] = {
+        { "book a table for dinner", "ReserveRestaurant" },
+        { "find me a hotel downtown", "SearchHotel" },
+        { "i need a cab to the airport", "GetRide" },
+    };
+    FILE *fp = fopen(path, "w");
+
+    for (int k = 0; k < 30; k++) {
+        const char *const *r = first[k % 3];
+        fprintf(fp, "{\"id\":\"s%d\",\"split\":\"%s\",\"turns\":["
+                "{\"index\":0,\"role\":\"user\",\"text\":\"%s\","
+                "\"intents\":[\"%s\"]},{\"index\":1,\"role\":\"agent\","
+                "\"text\":\"for when?\"},{\"index\":2,\"role\":\"user\","
+                "\"text\":\"tomorrow at %d\",\"intents\":[\"%s\"]}]}\n", k,
+                k % 5 == 4 ? "test" : "train", r[0], r[1], k % 12 + 1,
+                r[1]);
+    }
+    fclose(fp);
+}
+
+static void test_auto_context(const char *tgt)
+{
+    struct pl_transfer_opts o;
+    struct pl_error err;
+    json_t *r = NULL;
+    char out[4096], src[4096];
+    const json_t *c;
+
+    snprintf(src, sizeof src, "%s/stateful.jsonl", dir);
+    snprintf(out, sizeof out, "%s/out4", dir);
+    write_stateful(src);
+    opts(&o, src, tgt, out);
+    CHECK(pl_transfer_run(&o, &r, &err) == PL_OK);
+    c = json_object_get(r, "context");
+    CHECK_INT(json_integer_value(json_object_get(c, "turns")), 4);
+    CHECK_STR(json_string_value(json_object_get(c, "chosen")), "auto");
+    CHECK(json_real_value(json_object_get(c, "label_persistence")) > 0.99);
+    json_decref(r);
+    /* the per-turn corpus keeps each turn on its own */
+    snprintf(out, sizeof out, "%s/out5", dir);
+    opts(&o, tgt, tgt, out);
+    CHECK(pl_transfer_run(&o, &r, &err) == PL_OK);
+    c = json_object_get(r, "context");
+    CHECK_INT(json_integer_value(json_object_get(c, "turns")), 0);
+    json_decref(r);
+}
+
 static void test_errors(const char *src)
 {
     struct pl_transfer_opts o;
@@ -214,6 +265,7 @@ int main(void)
     test_shared_labels(src, tgt);
     test_no_shared_labels(src, tgt2);
     test_errors(src);
+    test_auto_context(tgt);
     snprintf(src, sizeof src, "rm -rf '%s'", dir);
     if (system(src) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
