@@ -231,6 +231,16 @@ static void put_systems(struct buf *b, const json_t *r)
     json_array_foreach(sys, i, s)
         put(b, "- `%s`: %s.\n", str(s, "name"), str(s, "description"));
     put(b, "\n");
+    json_array_foreach(sys, i, s) {
+        const json_t *sh = json_object_get(s, "shared_labels");
+        long long n = integer(json_object_get(s, "overall"), "n");
+
+        if (strcmp(str(s, "name"), "source_zero_shot") || !sh || !n)
+            continue;
+        put(b, "Zero-shot can only be right on the %lld of %lld test "
+            "examples (%.1f%%) whose gold label the source also has.\n\n",
+            integer(sh, "n"), n, 100.0 * integer(sh, "n") / n);
+    }
 }
 
 /* The sentence a reader looks for first: did adapting beat the baseline? */
