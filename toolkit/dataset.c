@@ -145,7 +145,8 @@ static enum pl_status add_item(struct pl_dataset *ds, struct caps *cap,
         if (!grow((void **)&ds->subs, &cap->subs, ds->n_subs + (long)k,
                   sizeof *ds->subs))
             return PL_ERR_NOMEM;
-        memcpy(ds->subs + ds->n_subs, ids, k * sizeof *ids);
+        if (k)
+            memcpy(ds->subs + ds->n_subs, ids, k * sizeof *ids);
         ds->n_subs += (long)k;
         ds->sub_off[off0 + t + 1] = ds->sub_off[off0 + t] + (int)k;
     }
