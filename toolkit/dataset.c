@@ -291,7 +291,7 @@ enum pl_status pl_dataset_encode(const struct pl_dataset *ds,
         seqs[i].T = it->T;
         seqs[i].words = w + it->tok_off;
         seqs[i].sub_off = off;
-        seqs[i].subs = ds->subs + it->sub_base;
+        seqs[i].subs = ds->subs ? ds->subs + it->sub_base : NULL;
     }
     return PL_OK;
 }
