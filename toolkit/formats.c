@@ -91,8 +91,6 @@ int pl_format_parse(const char *s)
             return i;
     if (s && strcasecmp(s, "clinc") == 0)
         return PL_FMT_CLINC;
-    if (s && (strcasecmp(s, "jsonl") == 0 || strcasecmp(s, "parlance") == 0))
-        return PL_FMT_UNIFIED;
     return -1;
 }
 

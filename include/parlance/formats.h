@@ -61,7 +61,8 @@ enum pl_format {
 
 /* "unified", "sgd", "clinc150", "csv", "tsv", "openai". */
 const char *pl_format_name(enum pl_format f);
-/* Parse a name as above; PL_FMT_AUTO for "auto"; -1 when unknown. */
+/* Parse a name as above (case-insensitive, "clinc" also accepted);
+ * PL_FMT_AUTO for "auto"; -1 when unknown. */
 int pl_format_parse(const char *s);
 
 enum pl_utf8_policy {
