@@ -70,12 +70,12 @@ $(BUILD)/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DREPLAY_NAME='"$*"' $< tests/fuzz/replay.c $(LIB) $(LDLIBS) -o $@
 
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 fuzz: deps-ok
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libparlance.a
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Itoolkit \
+	  clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Itoolkit \
 	    $(PKG_CFLAGS) $$f build-fuzz/libparlance.a $(LDLIBS) -o build-fuzz/$$n || exit 1; \
 	  mkdir -p build-fuzz/corpus/$$n; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \

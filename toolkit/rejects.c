@@ -4,8 +4,10 @@
 #include "parlance/rejects.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "parlance/text.h"
+#include "formats_impl.h"
 
 static char *hex_of(const char *s, size_t n)
 {
@@ -24,6 +26,7 @@ static char *hex_of(const char *s, size_t n)
 char *pl_reject_to_json(const struct pl_reject *r, const char *corpus)
 {
     const struct pl_error *w = r->why;
+    char path[sizeof w->path], reason[sizeof w->message];
     char *fixed = NULL, *hex = NULL, *line = NULL;
     size_t fixed_len = 0, bad = 0;
     json_t *o;
@@ -33,10 +36,12 @@ char *pl_reject_to_json(const struct pl_reject *r, const char *corpus)
         return NULL;
     if (bad)
         hex = hex_of(r->raw, r->raw_len);
-    o = json_pack("{s:s?, s:s, s:I, s:I, s:s, s:s, s:s%, s:s*}", "corpus",
-                  corpus, "path", w->path, "line", (json_int_t)w->line,
+    pl_utf8_fit(path, sizeof path, w->path, strlen(w->path));
+    pl_utf8_fit(reason, sizeof reason, w->message, strlen(w->message));
+    o = json_pack("{s:s*, s:s, s:I, s:I, s:s, s:s, s:s%, s:s*}", "corpus",
+                  corpus, "path", path, "line", (json_int_t)w->line,
                   "column", (json_int_t)w->column, "status",
-                  pl_status_str(w->status), "reason", w->message, "raw",
+                  pl_status_str(w->status), "reason", reason, "raw",
                   fixed, fixed_len, "raw_hex", hex);
     if (o)
         line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
