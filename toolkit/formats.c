@@ -74,7 +74,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 }
 
 static const char *const format_names[PL_FMT_COUNT] = {
-    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai"
+    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "transcript", "whatsapp", "irc", "telegram", "slack", "discord"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -755,6 +756,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
         s += 3;
         n -= 3;
     }
+    if ((f = pl_exports_sniff(s, n, complete)) != PL_FMT_AUTO)
+        return f;
     pl_jscan_init(&js, s, n, 1, 1);
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
@@ -840,6 +843,8 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
     struct pl_lines lr;
     enum pl_status st;
 
+    if (pl_exports_owns(f))
+        return pl_exports_read(r, f, fp, buf, n);
     if (f == PL_FMT_SGD)
         return pl_sgd_read(r, buf, n);
     if (f == PL_FMT_CLINC)
@@ -1027,6 +1032,8 @@ static void reader_init(struct pl_reader *r, const struct pl_read_opts *o,
     r->path = path;
     r->max_record = o->max_record_bytes ? o->max_record_bytes
                                         : PL_RECORD_MAX_DEFAULT;
+    r->cache = NULL;
+    r->cache_free = NULL;
 }
 
 enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
@@ -1046,9 +1053,12 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
         return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
                             strerror(errno));
     if (!S_ISDIR(sb.st_mode))
-        return read_file(&r, path, 0);
-    s = walk(path, 0, visit_read, &r, &stop, err);
-    if (s == PL_OK && r.st->files == 0)
+        s = read_file(&r, path, 0);
+    else
+        s = walk(path, 0, visit_read, &r, &stop, err);
+    if (r.cache_free)
+        r.cache_free(r.cache);
+    if (s == PL_OK && S_ISDIR(sb.st_mode) && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
                          "(unified, sgd, clinc150, csv, tsv, openai), "
@@ -1083,7 +1093,10 @@ enum pl_status pl_read_buffer(const char *name, const char *buf, size_t n,
         return pl_reader_fatal(&r, &serr);
     r.st->files++;
     note_format(r.st, f);
-    return dispatch(&r, f, NULL, buf, n);
+    s = dispatch(&r, f, NULL, buf, n);
+    if (r.cache_free)
+        r.cache_free(r.cache);
+    return s;
 }
 
 /* ---- whole corpora and sniffing files --------------------------------- */

@@ -28,6 +28,9 @@ struct pl_reader {
     const char *path;       /* file being read ("" for a bare buffer) */
     size_t max_record;      /* o->max_record_bytes or the default */
     void *fmt;              /* the running parser's own state */
+    void *cache;            /* kept across the files of one read (the
+                               Slack user list), freed by cache_free */
+    void (*cache_free)(void *cache);
 };
 
 /*
@@ -249,6 +252,28 @@ enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
 enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n);
 enum pl_status pl_clinc_read(struct pl_reader *r, const char *buf,
                              size_t n);
+
+/*
+ * Chat exports and transcripts (fmt_exports.c and the files it names):
+ * pl_exports_sniff recognises them in the first bytes s[0..n) (BOM
+ * already skipped), pl_exports_owns says whether f is one of them, and
+ * pl_exports_read reads one from a stream (fp) or a whole buffer.
+ */
+enum pl_format pl_exports_sniff(const char *s, size_t n, int complete);
+int pl_exports_owns(enum pl_format f);
+enum pl_status pl_exports_read(struct pl_reader *r, enum pl_format f,
+                               FILE *fp, const char *buf, size_t n);
+
+/*
+ * Derived turn metadata for a dialogue whose turns carry timestamps
+ * (fmt_times.c): from the second turn on, "speaker_change" (true when
+ * the speaker differs from the previous turn's) and, when both turns'
+ * timestamps parse as ISO 8601, "gap_seconds" (seconds since the
+ * previous turn; times of day without a date wrap past midnight). Keys
+ * already present are left alone. A dialogue without any parseable
+ * timestamp is not touched. Returns PL_OK or PL_ERR_NOMEM.
+ */
+enum pl_status pl_dialogue_derive_times(struct pl_dialogue *d);
 
 /* Log what an SGD schema.json holds (it is skipped, not read). */
 void pl_sgd_schema_note(const char *path, const char *buf, size_t n);

@@ -56,6 +56,12 @@ enum pl_format {
     PL_FMT_CSV,         /* comma-separated intent data with a header */
     PL_FMT_TSV,         /* tab-separated intent data with a header */
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
+    PL_FMT_TRANSCRIPT,  /* "Speaker: text" lines, blank lines between */
+    PL_FMT_WHATSAPP,    /* WhatsApp text export, any locale */
+    PL_FMT_IRC,         /* IRC logs: "[HH:MM] <nick> text" and friends */
+    PL_FMT_TELEGRAM,    /* Telegram Desktop result.json */
+    PL_FMT_SLACK,       /* Slack export: a channel's YYYY-MM-DD.json */
+    PL_FMT_DISCORD,     /* DiscordChatExporter JSON */
     PL_FMT_COUNT
 };
 
@@ -98,6 +104,15 @@ struct pl_read_opts {
     void *ctx;
     pl_reject_fn on_reject;     /* may be NULL */
     void *reject_ctx;
+    /* Chat exports and transcripts (transcript, whatsapp, irc, telegram,
+     * slack, discord): */
+    const char *speaker_roles;  /* "Name=role,...,*=role"; NULL: roles
+                                   from names (User -> user, Bot -> agent,
+                                   else other) */
+    long split_gap_minutes;     /* a silence longer than this starts a new
+                                   dialogue; 0: 360 (6 hours); < 0: never */
+    const char *date_order;     /* WhatsApp "dmy", "mdy", "ymd"; NULL:
+                                   inferred from the file */
 };
 
 void pl_read_opts_default(struct pl_read_opts *o);
