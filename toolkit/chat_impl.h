@@ -233,6 +233,15 @@ enum pl_status pl_chat_doc(struct pl_reader *r, struct pl_jscan *js,
  * Returns 0, 1 when v is none of these, -1 when out of memory. */
 int pl_chat_parts(const json_t *v, struct pl_turn *t, long *other);
 
+/* For messages: a string value quoted (its first 40 bytes), else its
+ * kind ("a number"), or "nothing" for NULL. */
+const char *pl_chat_found(const json_t *v, char *buf, size_t n);
+
+/* A data error about member values: "expected <what>, found <v>". */
+enum pl_status pl_chat_bad(struct pl_reader *r, struct pl_error *why,
+                           long line, long col, const char *what,
+                           const json_t *v);
+
 /* Copy the members of src not named in skip (NULL-terminated) to dst.
  * -1 when out of memory. */
 int pl_chat_rest(json_t *dst, const json_t *src, const char *const *skip);

@@ -115,6 +115,32 @@ enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
     return pl_reader_reject(r, s, n, &why);
 }
 
+const char *pl_chat_found(const json_t *v, char *buf, size_t n)
+{
+    const char *s = json_string_value(v);
+    size_t len = s ? json_string_length(v) : 0, k = len > 40 ? 40 : len;
+
+    if (!v)
+        return "nothing";
+    if (!s)
+        return pl_json_kind(v);
+    while (k < len && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    snprintf(buf, n, "\"%.*s\"%s", (int)k, s, k < len ? "..." : "");
+    return buf;
+}
+
+enum pl_status pl_chat_bad(struct pl_reader *r, struct pl_error *why,
+                           long line, long col, const char *what,
+                           const json_t *v)
+{
+    char buf[64];
+
+    return pl_error_set(why, PL_ERR_FORMAT, r->path, line, col,
+                        "expected %s, found %s", what,
+                        pl_chat_found(v, buf, sizeof buf));
+}
+
 /* The text of one part, or NULL. */
 static const char *part_text(const json_t *p, size_t *len)
 {

@@ -35,15 +35,6 @@ static const char *const plain_types[] = {
     "ThreadStarterMessage", NULL
 };
 
-static enum pl_status dc_bad(struct pl_reader *r, struct pl_error *why,
-                             long line, long col, const char *what,
-                             const json_t *v)
-{
-    return pl_error_set(why, PL_ERR_FORMAT, r->path, line, col,
-                        "expected %s, found %s", what,
-                        v ? pl_json_kind(v) : "nothing");
-}
-
 static int is_plain(const json_t *type)
 {
     for (size_t i = 0; plain_types[i]; i++)
@@ -101,18 +92,20 @@ static enum pl_status dc_message(void *ctx, json_t *m, struct pl_turn *t,
     int rc;
 
     if (!json_is_object(m))
-        return dc_bad(r, why, line, col, "a message object", m);
+        return pl_chat_bad(r, why, line, col, "a message object", m);
     if (type && !json_is_string(type))
-        return dc_bad(r, why, line, col, "\"type\" as a string", type);
+        return pl_chat_bad(r, why, line, col, "\"type\" as a string", type);
     if (author && !json_is_object(author))
-        return dc_bad(r, why, line, col, "\"author\" as an object", author);
+        return pl_chat_bad(r, why, line, col, "\"author\" as an object",
+                           author);
     if (ts && (!json_is_string(ts) ||
                pl_time_parse(json_string_value(ts), &when) || when.kind != 1))
-        return dc_bad(r, why, line, col, "\"timestamp\" as an ISO 8601 date "
-                      "and time", ts);
+        return pl_chat_bad(r, why, line, col, "\"timestamp\" as an ISO 8601 "
+                           "date and time", ts);
     if ((rc = pl_chat_parts(json_object_get(m, "content"), t, &other)) > 0)
-        return dc_bad(r, why, line, col, "\"content\" as a string or an "
-                      "array of parts", json_object_get(m, "content"));
+        return pl_chat_bad(r, why, line, col, "\"content\" as a string or "
+                           "an array of parts",
+                           json_object_get(m, "content"));
     free(t->speaker);
     t->speaker = pl_strdup(dc_speaker(author));
     if (rc < 0 || !t->speaker ||

@@ -166,7 +166,10 @@ static int irc_speech(const char *s, size_t n, size_t i, struct irc_line *l)
         l->text = l->kind == IRC_EVENT ? i : e + 1;
         return 1;
     }
-    if (!(e = irc_nick(s, n, i + 1, "-")) || e + 1 >= n || s[e + 1] != ' ')
+    for (e = i + 1; e + 1 < n && !(s[e] == '-' && s[e + 1] == ' '); e++)
+        if (!nick_byte((unsigned char)s[e]) || e - i > 64)
+            return 0;
+    if (e == i + 1 || e + 1 >= n)
         return 0;
     l->kind = IRC_NOTICE;
     l->nick_a = i + 1;

@@ -226,15 +226,6 @@ static int sl_meta(const json_t *m, struct pl_turn *t, const char *sub)
     return 0;
 }
 
-static enum pl_status sl_bad(struct pl_reader *r, struct pl_error *why,
-                             long line, long col, const char *what,
-                             const json_t *v)
-{
-    return pl_error_set(why, PL_ERR_FORMAT, r->path, line, col,
-                        "expected %s, found %s", what,
-                        v ? pl_json_kind(v) : "nothing");
-}
-
 static enum pl_status sl_message(void *ctx, json_t *m, struct pl_turn *t,
                                  long line, long col, struct pl_error *why)
 {
@@ -249,14 +240,14 @@ static enum pl_status sl_message(void *ctx, json_t *m, struct pl_turn *t,
     int bot, rc;
 
     if (!json_is_object(m))
-        return sl_bad(c->r, why, line, col, "a message object", m);
+        return pl_chat_bad(c->r, why, line, col, "a message object", m);
     if (!ts || !ts_iso(ts, iso, sizeof iso))
-        return sl_bad(c->r, why, line, col, "\"ts\" as a string of epoch "
-                      "seconds (\"1710238500.000100\")",
-                      json_object_get(m, "ts"));
+        return pl_chat_bad(c->r, why, line, col, "\"ts\" as a string of "
+                           "epoch seconds (\"1710238500.000100\")",
+                           json_object_get(m, "ts"));
     if ((rc = pl_chat_parts(json_object_get(m, "text"), t, &other)) > 0)
-        return sl_bad(c->r, why, line, col, "\"text\" as a string",
-                      json_object_get(m, "text"));
+        return pl_chat_bad(c->r, why, line, col, "\"text\" as a string",
+                           json_object_get(m, "text"));
     free(t->speaker);
     t->speaker = pl_strdup(sl_speaker(c, m, &bot));
     if (rc < 0 || !t->speaker || !(t->timestamp = pl_strdup(iso)) ||

@@ -40,14 +40,6 @@ struct tg {
 
 /* ---- messages -------------------------------------------------------- */
 
-static enum pl_status tg_bad(struct tg *g, struct pl_error *why, long line,
-                             long col, const char *what, const json_t *v)
-{
-    return pl_error_set(why, PL_ERR_FORMAT, g->r->path, line, col,
-                        "expected %s, found %s", what,
-                        v ? pl_json_kind(v) : "nothing");
-}
-
 /* The timestamp: "date" as written, else "date_unixtime" in UTC. */
 static int tg_time(const json_t *m, char *iso, size_t n)
 {
@@ -130,16 +122,17 @@ static enum pl_status tg_message(void *ctx, json_t *m, struct pl_turn *t,
     int rc;
 
     if (!json_is_object(m))
-        return tg_bad(g, why, line, col, "a message object", m);
+        return pl_chat_bad(g->r, why, line, col, "a message object", m);
     who = json_object_get(m, service ? "actor" : "from");
     if (who && !json_is_string(who) && !json_is_null(who))
-        return tg_bad(g, why, line, col, "the sender as a string", who);
+        return pl_chat_bad(g->r, why, line, col, "the sender as a string",
+                           who);
     if (!tg_time(m, iso, sizeof iso))
-        return tg_bad(g, why, line, col, "\"date\" as an ISO 8601 date and "
-                      "time", json_object_get(m, "date"));
+        return pl_chat_bad(g->r, why, line, col, "\"date\" as an ISO 8601 "
+                           "date and time", json_object_get(m, "date"));
     if ((rc = pl_chat_parts(json_object_get(m, "text"), t, &other)) > 0)
-        return tg_bad(g, why, line, col, "\"text\" as a string or an array "
-                      "of parts", json_object_get(m, "text"));
+        return pl_chat_bad(g->r, why, line, col, "\"text\" as a string or "
+                           "an array of parts", json_object_get(m, "text"));
     free(t->speaker);
     t->speaker = pl_strdup(json_is_string(who) ? json_string_value(who) : "");
     if (rc < 0 || !t->speaker || (iso[0] && !(t->timestamp = pl_strdup(iso))) ||

@@ -217,11 +217,14 @@ static int same_speaker(const struct pl_turn *a, const struct pl_turn *b)
     return a->role == b->role;
 }
 
+/* Seconds to the millisecond: an integer when whole. */
 static json_t *gap_value(long long ns)
 {
-    if (ns % 1000000000LL == 0)
-        return json_integer(ns / 1000000000LL);
-    return json_real((double)ns / 1e9);
+    long long ms = (ns >= 0 ? ns + 500000 : ns - 500000) / 1000000;
+
+    if (ms % 1000 == 0)
+        return json_integer(ms / 1000);
+    return json_real((double)ms / 1e3);
 }
 
 enum pl_status pl_dialogue_derive_times(struct pl_dialogue *d)
