@@ -183,51 +183,63 @@ enum pl_status pl_transcript_read(struct pl_reader *r, struct pl_lines *lr)
 
 struct names {
     size_t a[16], len[16];
-    int count[16], n;
+    int n;
     const char *s;
 };
 
-/* Count a name; 0 when there are too many distinct ones to track. */
+/* The index of a name, added when new; -1 when there are too many
+ * distinct ones to track. */
 static int names_add(struct names *nm, size_t a, size_t len)
 {
     for (int i = 0; i < nm->n; i++)
         if (nm->len[i] == len && !memcmp(nm->s + nm->a[i], nm->s + a, len))
-            return ++nm->count[i], 1;
+            return i;
     if (nm->n == 16)
-        return 0;
+        return -1;
     nm->a[nm->n] = a;
     nm->len[nm->n] = len;
-    nm->count[nm->n++] = 1;
-    return 1;
+    return nm->n++;
 }
 
 /*
  * Most non-blank lines (60%) of the first 200 are "Name: text", the
- * first of them too, at least two, and the names repeat: no more
- * distinct names than half the speaker lines (two are always fine), so
- * "key: value" files are not taken for dialogues.
+ * first of them too, at least two; the names are few (at most 8, and no
+ * more than half the speaker lines, two always allowed) and someone
+ * speaks twice in a dialogue (unless there are only two or three
+ * lines), and the speaker changes at least once in four lines. "Key:
+ * value" files have many keys, each once per stanza, or one key again
+ * and again, and are left alone.
  */
 int pl_transcript_sniff(const char *s, size_t n, int complete)
 {
-    struct names nm = { { 0 }, { 0 }, { 0 }, 0, s };
+    struct names nm = { { 0 }, { 0 }, 0, s };
     struct tr_head h;
     size_t pos = 0, a, b;
-    int lines = 0, heads = 0;
+    int lines = 0, heads = 0, repeats = 0, changes = 0, k, last = -1;
+    unsigned seen = 0;
 
     while (lines < 200 && pl_chat_next_line(s, n, &pos, &a, &b)) {
-        if (pl_chat_skip(s + a, b - a, 0, 1) == b - a)
+        if (pl_chat_skip(s + a, b - a, 0, 1) == b - a) {
+            seen = 0;
+            last = -1;
             continue;
+        }
         if (pos >= n && !complete && b == n)
             break;
         if (tr_parse(s + a, b - a, &h)) {
-            if (!names_add(&nm, a + h.name_a, h.name_b - h.name_a))
+            if ((k = names_add(&nm, a + h.name_a, h.name_b - h.name_a)) < 0)
                 return 0;
+            repeats += (seen >> k) & 1;
+            changes += last >= 0 && k != last;
+            seen |= 1u << k;
+            last = k;
             heads++;
         } else if (!lines) {
             return 0;
         }
         lines++;
     }
-    return heads >= 2 && heads * 10 >= lines * 6 &&
-           nm.n <= (heads / 2 > 2 ? heads / 2 : 2);
+    return heads >= 2 && heads * 10 >= lines * 6 && nm.n <= 8 &&
+           nm.n <= (heads / 2 > 2 ? heads / 2 : 2) &&
+           (repeats > 0 || heads <= 3) && changes * 4 >= heads - 1;
 }
