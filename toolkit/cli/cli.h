@@ -47,6 +47,26 @@ void cli_log_init(int quiet, int verbose);
  * otherwise. ctx must point to an int that is nonzero for quiet. */
 void cli_progress(const struct pl_progress *p, void *ctx);
 
+/*
+ * If argv[i] is a chat-export option (--roles NAME=ROLE,..., --split-gap
+ * MINUTES, --date-order dmy|mdy|ymd), store it in *ro and return 1; a
+ * bad value prints the usage message and sets *bad.
+ */
+struct pl_read_opts;
+int cli_chat_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
+                    int *bad);
+
+/* The --help lines for those options. */
+#define CLI_CHAT_HELP \
+    "  --roles NAME=ROLE,...  chat exports and transcripts: roles of\n" \
+    "                       speakers (user, agent, system, tool, other;\n" \
+    "                       *=ROLE for everyone else); default: from the\n" \
+    "                       name (User -> user, Bot -> agent, else other)\n" \
+    "  --split-gap MINUTES  chat exports: a silence longer than this starts\n" \
+    "                       a new dialogue (360; 0: never)\n" \
+    "  --date-order ORDER   WhatsApp dates: dmy, mdy or ymd (default: from\n" \
+    "                       the file)\n"
+
 int cmd_transfer(struct args *a);
 int cmd_convert(struct args *a);
 int cmd_stats(struct args *a);

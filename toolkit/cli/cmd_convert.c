@@ -23,11 +23,13 @@ static const char HELP[] =
     "  --rejects FILE       rejects file (default: OUT.rejects.jsonl, or\n"
     "                       rejects.jsonl when writing to stdout)\n"
     "  --format F           force the input format: unified, sgd,\n"
-    "                       clinc150, csv, tsv, openai\n"
+    "                       clinc150, csv, tsv, openai, transcript,\n"
+    "                       whatsapp, irc, telegram, slack, discord\n"
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
-    "  -q, --quiet          no summary\n";
+    "  -q, --quiet          no summary\n"
+    CLI_CHAT_HELP;
 
 struct conv {
     struct pl_read_opts ro;
@@ -98,6 +100,8 @@ static int parse(struct args *a, struct conv *c)
                                  "reject, found \"%s\"", v);
             c->ro.utf8 = !bad && !strcmp(v, "reject") ? PL_UTF8_REJECT
                                                       : PL_UTF8_REPAIR;
+        } else if (cli_chat_option(a, "convert", &c->ro, &bad)) {
+            continue;
         } else if (arg_flag(a, "--strict")) {
             c->ro.strict = 1;
         } else if (arg_flag(a, "-q") || arg_flag(a, "--quiet")) {

@@ -14,7 +14,13 @@ static const char HELP[] =
     "\n"
     "Read each input (file or folder) and print the format detected and\n"
     "counts of dialogues, turns, roles, speakers, labels, splits and\n"
-    "metadata fields. --json prints one JSON object per input instead.\n";
+    "metadata fields. --json prints one JSON object per input instead.\n"
+    "\n"
+    "options:\n"
+    "  --format F           force the input format: unified, sgd,\n"
+    "                       clinc150, csv, tsv, openai, transcript,\n"
+    "                       whatsapp, irc, telegram, slack, discord\n"
+    CLI_CHAT_HELP;
 
 struct tally {
     long dialogues, turns, labelled;
@@ -168,6 +174,9 @@ int cmd_stats(struct args *a)
                 return bad ? EXIT_USAGE
                            : cli_usage("stats", "unknown format \"%s\"", v);
             ro.format = (enum pl_format)k;
+        } else if (cli_chat_option(a, "stats", &ro, &bad)) {
+            if (bad)
+                return EXIT_USAGE;
         } else if (a->argv[a->i][0] == '-' && a->argv[a->i][1]) {
             return cli_usage("stats", "unknown option \"%s\"",
                              a->argv[a->i]);
