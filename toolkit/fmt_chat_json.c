@@ -37,6 +37,7 @@ enum pl_status pl_chat_object(struct pl_reader *r, struct pl_jscan *js,
         if (pl_jscan_ws(js) != '"' || pl_jscan_string(js, &a, &b) ||
             pl_jscan_expect(js, ':'))
             return pl_jscan_reject(r, js, "a member name and ':'");
+        *broken = 0;
         st = fn(ctx, js, js->s + a, b - a, broken);
         if (st != PL_OK || *broken)
             return st;

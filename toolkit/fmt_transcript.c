@@ -206,7 +206,8 @@ static int names_add(struct names *nm, size_t a, size_t len)
  * first of them too, at least two; the names are few (at most 8, and no
  * more than half the speaker lines, two always allowed) and someone
  * speaks twice in a dialogue (unless there are only two or three
- * lines), and the speaker changes at least once in four lines. "Key:
+ * lines, all of them speaker lines), and the speaker changes at least
+ * once in four lines. "Key:
  * value" files have many keys, each once per stanza, or one key again
  * and again, and are left alone.
  */
@@ -241,5 +242,6 @@ int pl_transcript_sniff(const char *s, size_t n, int complete)
     }
     return heads >= 2 && heads * 10 >= lines * 6 && nm.n <= 8 &&
            nm.n <= (heads / 2 > 2 ? heads / 2 : 2) &&
-           (repeats > 0 || heads <= 3) && changes * 4 >= heads - 1;
+           (repeats > 0 || (heads <= 3 && heads == lines)) &&
+           changes * 4 >= heads - 1;
 }

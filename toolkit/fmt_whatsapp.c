@@ -34,8 +34,9 @@
  * description, security_code, number, call, disappearing, pin, or
  * notice); the encryption notice that iOS files under the chat's name
  * is a system turn too. Placeholders keep their text and add meta
- * "media" ("omitted" for "<Media omitted>", "image" for "image
- * omitted", "attached" for "<attached: ...>"); "This message was
+ * "media": "omitted" for a text that is all one <...> ("<Media
+ * omitted>" and its translations), "attached" for "<attached: ...>",
+ * "image" for "image omitted" and so on; "This message was
  * deleted" adds "deleted": true and a trailing "<This message was
  * edited>" adds "edited": true. Event and placeholder phrases are
  * recognised in English only.
@@ -335,9 +336,10 @@ static const char *wa_media(const char *s, size_t n, char *buf, size_t bn)
 {
     size_t sp = 0, k = 0;
 
-    if (n > 1 && s[0] == '<' && s[n - 1] == '>')
+    if (n > 1 && n <= 80 && s[0] == '<' && s[n - 1] == '>' &&
+        !memchr(s + 1, '<', n - 2) && !memchr(s + 1, '>', n - 2))
         return n > 10 && !memcmp(s, "<attached: ", 11) ? "attached"
-               : has(s, n, "omitted") ? "omitted" : NULL;
+                                                       : "omitted";
     if (!ends(s, n, " omitted"))
         return NULL;
     for (size_t i = 0; i < n; i++)
