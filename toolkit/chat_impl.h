@@ -61,10 +61,11 @@ struct pl_time {
 
 int pl_time_parse(const char *s, struct pl_time *t);
 
-/* b - a in nanoseconds into *ns; 0 when they cannot be compared. Times
- * of day wrap: a later turn at an earlier clock time is the next day. */
+/* b - a in milliseconds (rounded) into *ms; 0 when they cannot be
+ * compared. Times of day wrap: a later turn at an earlier clock time is
+ * the next day. */
 int pl_time_diff(const struct pl_time *a, const struct pl_time *b,
-                 long long *ns);
+                 long long *ms);
 
 /* A clock "H:MM[:SS[.fff]]", optionally after a date "YYYY-MM-DD" and
  * a space or 'T', at s[*i]: fills w (values not range-checked) and

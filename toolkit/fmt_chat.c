@@ -314,6 +314,8 @@ enum pl_status pl_chat_init(struct pl_chat *c, struct pl_reader *r,
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix ? prefix : fn.stem);
     snprintf(c->corpus, sizeof c->corpus, "%s", fn.corpus);
     c->split = fn.split;
+    if (gap > 100L * 525600)
+        gap = 100L * 525600;
     c->gap = gap == 0 ? 360 * 60 : gap < 0 ? 0 : gap * 60;
     c->split_on_gap = 1;
     c->meta = json_object();
@@ -391,12 +393,12 @@ enum pl_status pl_chat_flush(struct pl_chat *c)
 static enum pl_status chat_cut(struct pl_chat *c, const struct pl_time *now,
                                size_t bytes, long line)
 {
-    long long ns;
+    long long ms;
 
     if (!c->open || !c->d.n_turns)
         return PL_OK;
-    if (c->split_on_gap && c->gap > 0 && pl_time_diff(&c->last, now, &ns) &&
-        ns > (long long)c->gap * 1000000000LL) {
+    if (c->split_on_gap && c->gap > 0 && pl_time_diff(&c->last, now, &ms) &&
+        ms > (long long)c->gap * 1000) {
         c->boundary = "silence";
         return pl_chat_flush(c);
     }

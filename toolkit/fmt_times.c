@@ -198,13 +198,17 @@ int pl_time_parse(const char *s, struct pl_time *t)
 }
 
 int pl_time_diff(const struct pl_time *a, const struct pl_time *b,
-                 long long *ns)
+                 long long *ms)
 {
+    long dn;
+
     if (!a->kind || a->kind != b->kind)
         return 0;
-    *ns = (b->secs - a->secs) * 1000000000LL + (b->nanos - a->nanos);
-    if (a->kind == 2 && *ns < 0)
-        *ns += 86400LL * 1000000000LL;
+    dn = b->nanos - a->nanos;
+    *ms = (b->secs - a->secs) * 1000 +
+          (dn >= 0 ? dn + 500000 : dn - 500000) / 1000000;
+    if (a->kind == 2 && *ms < 0)
+        *ms += 86400LL * 1000;
     return 1;
 }
 
@@ -218,10 +222,8 @@ static int same_speaker(const struct pl_turn *a, const struct pl_turn *b)
 }
 
 /* Seconds to the millisecond: an integer when whole. */
-static json_t *gap_value(long long ns)
+static json_t *gap_value(long long ms)
 {
-    long long ms = (ns >= 0 ? ns + 500000 : ns - 500000) / 1000000;
-
     if (ms % 1000 == 0)
         return json_integer(ms / 1000);
     return json_real((double)ms / 1e3);
@@ -230,7 +232,7 @@ static json_t *gap_value(long long ns)
 enum pl_status pl_dialogue_derive_times(struct pl_dialogue *d)
 {
     struct pl_time prev, cur;
-    long long ns;
+    long long ms;
     int any = 0;
 
     for (size_t i = 0; i < d->n_turns && !any; i++)
@@ -247,9 +249,9 @@ enum pl_status pl_dialogue_derive_times(struct pl_dialogue *d)
             json_object_set_new(t->meta, "speaker_change",
                                 json_boolean(!same_speaker(t - 1, t))))
             return PL_ERR_NOMEM;
-        if (pl_time_diff(&prev, &cur, &ns) &&
+        if (pl_time_diff(&prev, &cur, &ms) &&
             !json_object_get(t->meta, "gap_seconds") &&
-            json_object_set_new(t->meta, "gap_seconds", gap_value(ns)))
+            json_object_set_new(t->meta, "gap_seconds", gap_value(ms)))
             return PL_ERR_NOMEM;
         prev = cur;
     }

@@ -26,6 +26,15 @@
  *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
  *             null content is "", text parts are joined with "\n", tool
  *             call ids are kept in meta to link calls and results.
+ *   transcript, whatsapp, irc, telegram, slack, discord
+ *             chat exports and "Speaker: text" transcripts (see
+ *             toolkit/fmt_<name>.c): a turn per message, timestamps in
+ *             ISO 8601 (local time without a zone unless the source has
+ *             one), app notices as role "system" with meta "event",
+ *             derived meta gap_seconds and speaker_change; a dialogue
+ *             per blank-line block (transcripts) or per stretch without
+ *             a silence over split_gap_minutes (exports). Messages are
+ *             the unit of rejection; line-based ones stream.
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
  * the start of a file is skipped and not counted. unified, openai, csv
@@ -65,7 +74,8 @@ enum pl_format {
     PL_FMT_COUNT
 };
 
-/* "unified", "sgd", "clinc150", "csv", "tsv", "openai". */
+/* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "transcript",
+ * "whatsapp", "irc", "telegram", "slack", "discord". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
