@@ -566,6 +566,15 @@ done:
     got_free(&g);
 }
 
+static char last_warning[600];
+
+static void keep_warning(enum pl_log_level lvl, const char *msg, void *ctx)
+{
+    (void)ctx;
+    if (lvl == PL_LOG_WARN)
+        snprintf(last_warning, sizeof last_warning, "%s", msg);
+}
+
 static void test_whatsapp_clocks(void)
 {
     struct got g;
@@ -596,7 +605,11 @@ static void test_whatsapp_clocks(void)
      * suggest the US order, lower case the day-first one. */
     PUT("wa/us.txt", "3/4/24, 9:05 AM - Kim: hi\n3/4/24, 9:06 AM - Lee: "
         "hey\n");
+    pl_log_set(keep_warning, NULL, PL_LOG_WARN);
     read_with(&g, tpath("wa/us.txt"), NULL);
+    pl_log_set(NULL, NULL, PL_LOG_ERROR);
+    CHECK(has(last_warning, "wa/us.txt: no date tells day from month; "
+              "read as month/day"));
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
         CHECK_STR(turn_at(&g, 0)->timestamp, "2024-03-04T09:05:00");
         CHECK(meta_true(g.c->dialogues[0].meta, "date_order_guessed"));
@@ -829,6 +842,7 @@ static const char telegram[] =
 static void test_telegram(void)
 {
     struct got g;
+    struct pl_read_opts o;
     struct pl_turn *t;
     struct pl_dialogue *d;
 
@@ -872,6 +886,15 @@ static void test_telegram(void)
     CHECK_STR(t->text, "caf" FFFD);
     check_round_trip(&g);
 done:
+    got_free(&g);
+    pl_read_opts_default(&o);
+    o.utf8 = PL_UTF8_REJECT;
+    read_with(&g, tpath("tg/result.json"), &o);
+    if (read_ok(&g)) {
+        CHECK_INT(all_turns(&g), 3);
+        CHECK(has(g.rej[3], "tg/result.json:40:102: expected valid UTF-8, "
+                  "found byte 0xE9"));
+    }
     got_free(&g);
 }
 
@@ -1195,6 +1218,26 @@ static void test_boundaries(void)
         CHECK(has(g.rej[0], "bd/huge.txt:2:1: expected a message of at most "
                   "400 bytes (max_record_bytes), found 627 bytes"));
         CHECK_STR(turn_at(&g, 1)->text, "ok");
+    }
+    got_free(&g);
+    /* A chat that never pauses is cut every PL_CHAT_MAX_TURNS turns. */
+    {
+        size_t cap = (PL_CHAT_MAX_TURNS + 5) * 40, k = 0;
+        char *many = malloc(cap);
+
+        for (int i = 0; many && i < PL_CHAT_MAX_TURNS + 5; i++)
+            k += (size_t)snprintf(many + k, cap - k, "[%02d:%02d:%02d] <%s> "
+                                  "line %d\n", i / 3600, i / 60 % 60,
+                                  i % 60, i % 2 ? "ann" : "bob", i);
+        if (many)
+            put_file("bd/many.log", many, k);
+        free(many);
+    }
+    read_with(&g, tpath("bd/many.log"), NULL);
+    if (read_ok(&g) && CHECK_INT(g.c->n_dialogues, 2)) {
+        CHECK_INT(g.c->dialogues[0].n_turns, PL_CHAT_MAX_TURNS);
+        CHECK_INT(g.c->dialogues[1].n_turns, 5);
+        CHECK_STR(meta_str(g.c->dialogues[1].meta, "boundary"), "size");
     }
     got_free(&g);
     /* The same in a transcript: a long continuation line. */

@@ -85,6 +85,11 @@ enum pl_role pl_chat_role(const struct pl_reader *r, const char *name,
 
 /* ---- sessions: messages into dialogues -------------------------------- */
 
+/* A dialogue is cut before it holds more turns than this (or more than
+ * max_record_bytes of messages), which bounds memory: a turn in memory
+ * costs far more than its bytes in the export. */
+#define PL_CHAT_MAX_TURNS 10000
+
 struct pl_chat {
     struct pl_reader *r;
     char prefix[400];       /* dialogue ids are "<prefix>:<n>" */

@@ -6,8 +6,9 @@
  * Dialogue boundaries: a silence longer than the reader option
  * split_gap_minutes (6 hours by default) between two timed messages
  * starts a new dialogue, with dialogue meta "boundary": "silence"; so
- * does a dialogue grown past max_record_bytes ("boundary": "size", with
- * a warning), which keeps memory bounded for exports of any length.
+ * does a dialogue grown past max_record_bytes of messages or
+ * PL_CHAT_MAX_TURNS turns ("boundary": "size", with a warning), which
+ * keeps memory bounded for exports of any length.
  */
 #include "chat_impl.h"
 
@@ -402,10 +403,12 @@ static enum pl_status chat_cut(struct pl_chat *c, const struct pl_time *now,
         c->boundary = "silence";
         return pl_chat_flush(c);
     }
-    if (c->bytes + bytes > c->r->max_record) {
-        pl_log(PL_LOG_WARN, "%s:%ld: dialogue cut at max_record_bytes "
-               "(%zu); the next one goes on with \"boundary\": \"size\"",
-               c->r->path, line, c->r->max_record);
+    if (c->bytes + bytes > c->r->max_record ||
+        c->d.n_turns >= PL_CHAT_MAX_TURNS) {
+        pl_log(PL_LOG_WARN, "%s:%ld: dialogue cut at %zu turns (limits: "
+               "max_record_bytes %zu, %d turns); the next one goes on "
+               "with \"boundary\": \"size\"", c->r->path, line,
+               c->d.n_turns, c->r->max_record, PL_CHAT_MAX_TURNS);
         c->boundary = "size";
         return pl_chat_flush(c);
     }
