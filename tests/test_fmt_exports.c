@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #define FFFD "\xEF\xBF\xBD"
 #define NNBSP "\xE2\x80\xAF"
@@ -940,7 +940,7 @@ static void test_telegram_broken(void)
     got_free(&g);
 }
 
-/* ---- Slack ---------------------------------------------------------------- */
+/* ---- Slack --------------------------------------------------------------- */
 
 static const char slack_day[] =
     "[\n"
@@ -1220,12 +1220,12 @@ static void test_boundaries(void)
         CHECK_STR(turn_at(&g, 1)->text, "ok");
     }
     got_free(&g);
-    /* A chat that never pauses is cut every PL_CHAT_MAX_TURNS turns. */
+    /* A chat that never pauses is cut every PL_EXPORT_MAX_TURNS turns. */
     {
-        size_t cap = (PL_CHAT_MAX_TURNS + 5) * 40, k = 0;
+        size_t cap = (PL_EXPORT_MAX_TURNS + 5) * 40, k = 0;
         char *many = malloc(cap);
 
-        for (int i = 0; many && i < PL_CHAT_MAX_TURNS + 5; i++)
+        for (int i = 0; many && i < PL_EXPORT_MAX_TURNS + 5; i++)
             k += (size_t)snprintf(many + k, cap - k, "[%02d:%02d:%02d] <%s> "
                                   "line %d\n", i / 3600, i / 60 % 60,
                                   i % 60, i % 2 ? "ann" : "bob", i);
@@ -1235,7 +1235,7 @@ static void test_boundaries(void)
     }
     read_with(&g, tpath("bd/many.log"), NULL);
     if (read_ok(&g) && CHECK_INT(g.c->n_dialogues, 2)) {
-        CHECK_INT(g.c->dialogues[0].n_turns, PL_CHAT_MAX_TURNS);
+        CHECK_INT(g.c->dialogues[0].n_turns, PL_EXPORT_MAX_TURNS);
         CHECK_INT(g.c->dialogues[1].n_turns, 5);
         CHECK_STR(meta_str(g.c->dialogues[1].meta, "boundary"), "size");
     }

@@ -25,7 +25,7 @@
  * embeds and stickers); every other member (author included) goes to
  * turn extra. A timestamp that does not parse rejects the message.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,36 +92,36 @@ static enum pl_status dc_message(void *ctx, json_t *m, struct pl_turn *t,
     int rc;
 
     if (!json_is_object(m))
-        return pl_chat_bad(r, why, line, col, "a message object", m);
+        return pl_export_bad(r, why, line, col, "a message object", m);
     if (type && !json_is_string(type))
-        return pl_chat_bad(r, why, line, col, "\"type\" as a string", type);
+        return pl_export_bad(r, why, line, col, "\"type\" as a string", type);
     if (author && !json_is_object(author))
-        return pl_chat_bad(r, why, line, col, "\"author\" as an object",
-                           author);
+        return pl_export_bad(r, why, line, col, "\"author\" as an object",
+                             author);
     if (ts && (!json_is_string(ts) ||
                pl_time_parse(json_string_value(ts), &when) || when.kind != 1))
-        return pl_chat_bad(r, why, line, col, "\"timestamp\" as an ISO 8601 "
-                           "date and time", ts);
-    if ((rc = pl_chat_parts(json_object_get(m, "content"), t, &other)) > 0)
-        return pl_chat_bad(r, why, line, col, "\"content\" as a string or "
-                           "an array of parts",
-                           json_object_get(m, "content"));
+        return pl_export_bad(r, why, line, col, "\"timestamp\" as an ISO 8601 "
+                             "date and time", ts);
+    if ((rc = pl_export_parts(json_object_get(m, "content"), t, &other)) > 0)
+        return pl_export_bad(r, why, line, col, "\"content\" as a string or "
+                             "an array of parts",
+                             json_object_get(m, "content"));
     free(t->speaker);
     t->speaker = pl_strdup(dc_speaker(author));
     if (rc < 0 || !t->speaker ||
         (ts && !(t->timestamp = pl_strdup(json_string_value(ts)))) ||
         dc_meta(m, t, is_plain(type), other) ||
-        pl_chat_rest(t->extra, m, mapped))
+        pl_export_rest(t->extra, m, mapped))
         return pl_error_set(why, PL_ERR_NOMEM, r->path, line, col,
                             "out of memory");
     t->role = !is_plain(type) ? PL_ROLE_SYSTEM
               : json_is_true(json_object_get(author, "isBot"))
                   ? PL_ROLE_AGENT
-                  : pl_chat_role(r, t->speaker, PL_ROLE_OTHER);
+                  : pl_export_role(r, t->speaker, PL_ROLE_OTHER);
     return PL_OK;
 }
 
-static int dc_head(void *ctx, json_t *head, struct pl_chat *c)
+static int dc_head(void *ctx, json_t *head, struct pl_export *c)
 {
     static const char *const mapped[] = { NULL };
     json_t *guild = json_object_get(json_object_get(head, "guild"), "name");
@@ -136,13 +136,13 @@ static int dc_head(void *ctx, json_t *head, struct pl_chat *c)
          json_object_set(c->meta, "channel_id",
                          json_object_get(chan, "id"))))
         return -1;
-    return pl_chat_rest(c->extra, head, mapped);
+    return pl_export_rest(c->extra, head, mapped);
 }
 
 enum pl_status pl_discord_read(struct pl_reader *r, const char *buf,
                                size_t n)
 {
-    static const struct pl_chat_doc_fmt fmt = { dc_head, dc_message };
+    static const struct pl_export_doc_fmt fmt = { dc_head, dc_message };
     struct pl_jscan js;
     int broken = 0;
     enum pl_status st;
@@ -152,7 +152,7 @@ enum pl_status pl_discord_read(struct pl_reader *r, const char *buf,
         n -= 3;
     }
     pl_jscan_init(&js, buf, n, 1, 1);
-    st = pl_chat_doc(r, &js, &fmt, r, &broken);
+    st = pl_export_doc(r, &js, &fmt, r, &broken);
     if (st == PL_OK && !broken && pl_jscan_ws(&js) >= 0)
         st = pl_jscan_reject(r, &js, "the end of the file");
     return st;

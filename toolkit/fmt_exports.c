@@ -9,7 +9,7 @@
  * repeat; the JSON exports need their own member names (Discord's
  * guild and channel, Telegram's dated messages, Slack's "ts").
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +41,7 @@ static int key_bit(const char *s, size_t a, size_t b)
     };
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (pl_chat_key(s + a, b - a, keys[i].k))
+        if (pl_export_key(s + a, b - a, keys[i].k))
             return keys[i].bit;
     return 0;
 }
@@ -59,7 +59,7 @@ static int object_keys(struct pl_jscan js, int *first)
         if (pl_jscan_string(&js, &a, &b) || pl_jscan_expect(&js, ':'))
             break;
         bits |= key_bit(js.s, a, b);
-        if (first && pl_chat_key(js.s + a, b - a, "messages") &&
+        if (first && pl_export_key(js.s + a, b - a, "messages") &&
             pl_jscan_ws(&js) == '[') {
             struct pl_jscan in = js;
 

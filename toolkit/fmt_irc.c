@@ -18,7 +18,7 @@
  * (after -!-, ***, -->, <--, --, or "* nick has joined ...") are kept
  * as turns with role "system", no speaker, the line's text, and meta
  * "event" (join, part, quit, nick, kick, topic, mode or other) and
- * "nick". Speakers' roles come from their nicks (pl_chat_role, default
+ * "nick". Speakers' roles come from their nicks (pl_export_role, default
  * "other").
  *
  * Times: "[HH:MM]", "[HH:MM:SS]", "HH:MM[:SS]", optionally with a date
@@ -29,7 +29,7 @@
  * split gap starts a new dialogue. Lines in none of these shapes are
  * rejected one by one.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <string.h>
 #include <strings.h>
@@ -87,17 +87,17 @@ static int irc_time(const char *s, size_t n, size_t *i, struct irc_line *l)
 
     j += (size_t)bracket;
     l->ts_at = j;
-    if (!pl_chat_clock(s, n, &j, &l->when)) {
+    if (!pl_export_clock(s, n, &j, &l->when)) {
         memset(&l->when, 0, sizeof l->when);
         return !bracket;
     }
     l->ts_end = j;
     if (bracket && (j >= n || s[j++] != ']'))
         return 0;
-    if (j >= n || !pl_chat_space(s + j, n - j))
+    if (j >= n || !pl_export_space(s + j, n - j))
         return 0;
     l->timed = 1;
-    *i = s[j] == '\t' ? j : pl_chat_skip(s, n, j, 0);
+    *i = s[j] == '\t' ? j : pl_export_skip(s, n, j, 0);
     return 1;
 }
 
@@ -157,7 +157,7 @@ static int irc_speech(const char *s, size_t n, size_t i, struct irc_line *l)
         return e + 1 == n || s[e + 1] == ' ';
     }
     if (s[i] == '*') {
-        i = pl_chat_skip(s, n, i + 1, 0);
+        i = pl_export_skip(s, n, i + 1, 0);
         if (!(e = irc_nick(s, n, i, " ")))
             return 0;
         l->kind = event_kind(s + e, n - e) ? IRC_EVENT : IRC_ACTION;
@@ -214,7 +214,7 @@ static const char *const markers[] = { "-!- ", "*** ", "--> ", "<-- ",
 /* Parse a turn line; 1 when it is one. */
 static int irc_parse(const char *s, size_t n, struct irc_line *l)
 {
-    size_t i = pl_chat_skip(s, n, 0, 1);
+    size_t i = pl_export_skip(s, n, 0, 1);
 
     memset(l, 0, sizeof *l);
     if (!irc_time(s, n, &i, l) || i >= n)
@@ -224,7 +224,7 @@ static int irc_parse(const char *s, size_t n, struct irc_line *l)
     for (size_t k = 0; k < sizeof markers / sizeof markers[0]; k++)
         if (starts(s, n, i, markers[k])) {
             l->kind = IRC_EVENT;
-            l->text = pl_chat_skip(s, n, i + strlen(markers[k]), 0);
+            l->text = pl_export_skip(s, n, i + strlen(markers[k]), 0);
             return 1;
         }
     return (s[i] == '<' || s[i] == '*' || s[i] == '-') &&
@@ -241,7 +241,7 @@ static const char *const date_lines[] = {
 
 static int is_date_line(const char *s, size_t n)
 {
-    size_t i = pl_chat_skip(s, n, 0, 1);
+    size_t i = pl_export_skip(s, n, 0, 1);
 
     for (size_t k = 0; k < sizeof date_lines / sizeof date_lines[0]; k++)
         if (starts(s, n, i, date_lines[k]))
@@ -279,9 +279,9 @@ static void date_word(const char *s, size_t a, size_t b, struct pl_when *w)
     } else if (s[a] < '0' || s[a] > '9') {
         return;
     } else if (b - a <= 2 && !w->day) {
-        w->day = (int)pl_chat_digits(s, b, &i, 2, NULL);
+        w->day = (int)pl_export_digits(s, b, &i, 2, NULL);
     } else if (b - a == 4) {
-        w->year = (int)pl_chat_digits(s, b, &i, 4, NULL);
+        w->year = (int)pl_export_digits(s, b, &i, 4, NULL);
     }
 }
 
@@ -293,7 +293,7 @@ static int find_date(const char *s, size_t n, struct pl_when *w)
 
     memset(w, 0, sizeof *w);
     while (i < n) {
-        i = pl_chat_skip(s, n, i, 0);
+        i = pl_export_skip(s, n, i, 0);
         a = i;
         while (i < n && s[i] != ' ')
             i++;
@@ -322,7 +322,7 @@ static int irc_meta(struct pl_turn *t, const struct irc_line *l,
     size_t a = l->text, b;
 
     if (l->mode && l->mode != ' ' &&
-        pl_chat_set_str(t->extra, "mode", &l->mode, 1))
+        pl_export_set_str(t->extra, "mode", &l->mode, 1))
         return -1;
     if (l->kind == IRC_ACTION || l->kind == IRC_NOTICE)
         return json_object_set_new(t->meta, l->kind == IRC_ACTION
@@ -338,7 +338,7 @@ static int irc_meta(struct pl_turn *t, const struct irc_line *l,
         a += 7;
     for (b = a; b < n && nick_byte((unsigned char)s[b]);)
         b++;
-    return b > a ? pl_chat_set_str(t->meta, "nick", s + a, b - a) : 0;
+    return b > a ? pl_export_set_str(t->meta, "nick", s + a, b - a) : 0;
 }
 
 /* The timestamp of a line: its own date, the log's, or none. */
@@ -379,13 +379,13 @@ static enum pl_status irc_build(void *ctx, const char *s, size_t n,
     t->speaker = l.kind == IRC_EVENT ? pl_strdup("")
                  : pl_strndup(s + l.nick_a, l.nick_b - l.nick_a);
     if (!t->speaker || irc_stamp(c, &l, t) ||
-        pl_chat_text(t, s, n, l.text < n ? l.text : n) != PL_OK ||
+        pl_export_text(t, s, n, l.text < n ? l.text : n) != PL_OK ||
         irc_meta(t, &l, s, n))
         return pl_error_set(why, PL_ERR_NOMEM, c->r->path, line, 1,
                             "out of memory");
     t->role = l.kind == IRC_EVENT ? PL_ROLE_SYSTEM
-                                  : pl_chat_role(c->r, t->speaker,
-                                                 PL_ROLE_OTHER);
+                                  : pl_export_role(c->r, t->speaker,
+                                                   PL_ROLE_OTHER);
     return PL_OK;
 }
 
@@ -407,14 +407,14 @@ enum pl_status pl_irc_read(struct pl_reader *r, struct pl_lines *lr)
         irc_build
     };
     struct irc c;
-    struct pl_chat ch;
-    enum pl_status st = pl_chat_init(&ch, r, NULL);
+    struct pl_export ch;
+    enum pl_status st = pl_export_init(&ch, r, NULL);
 
     memset(&c, 0, sizeof c);
     c.r = r;
     if (st == PL_OK)
-        st = pl_chat_lines(&ch, lr, &fmt, &c);
-    pl_chat_fini(&ch);
+        st = pl_export_lines(&ch, lr, &fmt, &c);
+    pl_export_fini(&ch);
     return st;
 }
 
@@ -429,10 +429,10 @@ int pl_irc_sniff(const char *s, size_t n, int complete)
     size_t pos = 0, a, b;
     int lines = 0, good = 0;
 
-    while (lines < 200 && pl_chat_next_line(s, n, &pos, &a, &b)) {
+    while (lines < 200 && pl_export_next_line(s, n, &pos, &a, &b)) {
         int ok;
 
-        if (pl_chat_skip(s + a, b - a, 0, 1) == b - a)
+        if (pl_export_skip(s + a, b - a, 0, 1) == b - a)
             continue;
         if (pos >= n && !complete && b == n)
             break;

@@ -30,7 +30,7 @@
  * them.
  */
 #define _XOPEN_SOURCE 700
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -240,19 +240,19 @@ static enum pl_status sl_message(void *ctx, json_t *m, struct pl_turn *t,
     int bot, rc;
 
     if (!json_is_object(m))
-        return pl_chat_bad(c->r, why, line, col, "a message object", m);
+        return pl_export_bad(c->r, why, line, col, "a message object", m);
     if (!ts || !ts_iso(ts, iso, sizeof iso))
-        return pl_chat_bad(c->r, why, line, col, "\"ts\" as a string of "
-                           "epoch seconds (\"1710238500.000100\")",
-                           json_object_get(m, "ts"));
-    if ((rc = pl_chat_parts(json_object_get(m, "text"), t, &other)) > 0)
-        return pl_chat_bad(c->r, why, line, col, "\"text\" as a string",
-                           json_object_get(m, "text"));
+        return pl_export_bad(c->r, why, line, col, "\"ts\" as a string of "
+                             "epoch seconds (\"1710238500.000100\")",
+                             json_object_get(m, "ts"));
+    if ((rc = pl_export_parts(json_object_get(m, "text"), t, &other)) > 0)
+        return pl_export_bad(c->r, why, line, col, "\"text\" as a string",
+                             json_object_get(m, "text"));
     free(t->speaker);
     t->speaker = pl_strdup(sl_speaker(c, m, &bot));
     if (rc < 0 || !t->speaker || !(t->timestamp = pl_strdup(iso)) ||
         sl_meta(m, t, sub) ||
-        pl_chat_rest(t->extra, m, mapped + (json_is_string(type) &&
+        pl_export_rest(t->extra, m, mapped + (json_is_string(type) &&
             !strcmp(json_string_value(type), "message") ? 0 : 1)))
         return pl_error_set(why, PL_ERR_NOMEM, c->r->path, line, col,
                             "out of memory");
@@ -260,14 +260,14 @@ static enum pl_status sl_message(void *ctx, json_t *m, struct pl_turn *t,
               : bot || json_object_get(m, "bot_id") ||
                         (sub && !strcmp(sub, "bot_message"))
                   ? PL_ROLE_AGENT
-                  : pl_chat_role(c->r, t->speaker, PL_ROLE_OTHER);
+                  : pl_export_role(c->r, t->speaker, PL_ROLE_OTHER);
     return PL_OK;
 }
 
 /* ---- day files ----------------------------------------------------------- */
 
 /* Ids "<channel>/<day>", the corpus the export's name. */
-static enum pl_status sl_names(struct pl_chat *c)
+static enum pl_status sl_names(struct pl_export *c)
 {
     char chan[192], stem[192], *real = realpath(c->r->path, NULL);
     char *slash;
@@ -292,11 +292,11 @@ static enum pl_status sl_names(struct pl_chat *c)
 enum pl_status pl_slack_read(struct pl_reader *r, const char *buf, size_t n)
 {
     struct sl c = { r, users_get(r) };
-    struct pl_chat ch;
-    struct pl_chat_msgs cm = { &ch, sl_message, &c };
+    struct pl_export ch;
+    struct pl_export_msgs cm = { &ch, sl_message, &c };
     struct pl_jscan js;
     int broken = 0;
-    enum pl_status st = pl_chat_init(&ch, r, NULL);
+    enum pl_status st = pl_export_init(&ch, r, NULL);
 
     if (st == PL_OK && sl_names(&ch) != PL_OK)
         st = pl_error_set(r->err, PL_ERR_NOMEM, r->path, 0, 0,
@@ -307,11 +307,11 @@ enum pl_status pl_slack_read(struct pl_reader *r, const char *buf, size_t n)
     }
     pl_jscan_init(&js, buf, n, 1, 1);
     if (st == PL_OK)
-        st = pl_jscan_array(r, &js, pl_chat_element, &cm, &broken);
+        st = pl_jscan_array(r, &js, pl_export_element, &cm, &broken);
     if (st == PL_OK)
-        st = pl_chat_flush(&ch);
+        st = pl_export_flush(&ch);
     if (st == PL_OK && !broken && pl_jscan_ws(&js) >= 0)
         st = pl_jscan_reject(r, &js, "the end of the file");
-    pl_chat_fini(&ch);
+    pl_export_fini(&ch);
     return st;
 }

@@ -11,7 +11,7 @@
  * chat objects; the other sections are not conversations and are left
  * out).
  *
- * Each chat is a session (see pl_chat: new dialogues after long
+ * Each chat is a session (see struct pl_export: new dialogues after long
  * silences), ids "<file stem>:<chat id>:<n>", dialogue meta chat_name,
  * chat_type, chat_id and the chat's other members in dialogue extra.
  *
@@ -27,7 +27,7 @@
  * extra. A message with a date that does not parse, or a text of
  * another type, is rejected on its own.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,35 +122,35 @@ static enum pl_status tg_message(void *ctx, json_t *m, struct pl_turn *t,
     int rc;
 
     if (!json_is_object(m))
-        return pl_chat_bad(g->r, why, line, col, "a message object", m);
+        return pl_export_bad(g->r, why, line, col, "a message object", m);
     who = json_object_get(m, service ? "actor" : "from");
     if (who && !json_is_string(who) && !json_is_null(who))
-        return pl_chat_bad(g->r, why, line, col, "the sender as a string",
-                           who);
+        return pl_export_bad(g->r, why, line, col, "the sender as a string",
+                             who);
     if (!tg_time(m, iso, sizeof iso))
-        return pl_chat_bad(g->r, why, line, col, "\"date\" as an ISO 8601 "
-                           "date and time", json_object_get(m, "date"));
-    if ((rc = pl_chat_parts(json_object_get(m, "text"), t, &other)) > 0)
-        return pl_chat_bad(g->r, why, line, col, "\"text\" as a string or "
-                           "an array of parts", json_object_get(m, "text"));
+        return pl_export_bad(g->r, why, line, col, "\"date\" as an ISO 8601 "
+                             "date and time", json_object_get(m, "date"));
+    if ((rc = pl_export_parts(json_object_get(m, "text"), t, &other)) > 0)
+        return pl_export_bad(g->r, why, line, col, "\"text\" as a string or "
+                             "an array of parts", json_object_get(m, "text"));
     free(t->speaker);
     t->speaker = pl_strdup(json_is_string(who) ? json_string_value(who) : "");
     if (rc < 0 || !t->speaker || (iso[0] && !(t->timestamp = pl_strdup(iso))) ||
         tg_links(m, t, service) ||
         (other && json_object_set_new(t->meta, "non_text_parts",
                                       json_integer(other))) ||
-        pl_chat_rest(t->extra, m, mapped))
+        pl_export_rest(t->extra, m, mapped))
         return pl_error_set(why, PL_ERR_NOMEM, g->r->path, line, col,
                             "out of memory");
     t->role = service ? PL_ROLE_SYSTEM
-                      : pl_chat_role(g->r, t->speaker, PL_ROLE_OTHER);
+                      : pl_export_role(g->r, t->speaker, PL_ROLE_OTHER);
     return PL_OK;
 }
 
 /* ---- chats -------------------------------------------------------------- */
 
 /* Dialogue ids, meta and extra from the chat's own members. */
-static int tg_head(void *ctx, json_t *head, struct pl_chat *c)
+static int tg_head(void *ctx, json_t *head, struct pl_export *c)
 {
     static const char *const map[][2] = {
         { "name", "chat_name" }, { "type", "chat_type" }, { "id", "chat_id" }
@@ -170,14 +170,14 @@ static int tg_head(void *ctx, json_t *head, struct pl_chat *c)
         if (v && json_object_set(c->meta, map[i][1], v))
             return -1;
     }
-    return pl_chat_rest(c->extra, head, mapped);
+    return pl_export_rest(c->extra, head, mapped);
 }
 
-static const struct pl_chat_doc_fmt tg_fmt = { tg_head, tg_message };
+static const struct pl_export_doc_fmt tg_fmt = { tg_head, tg_message };
 
 static enum pl_status tg_chat(struct tg *g, struct pl_jscan *js, int *broken)
 {
-    enum pl_status st = pl_chat_doc(g->r, js, &tg_fmt, g, broken);
+    enum pl_status st = pl_export_doc(g->r, js, &tg_fmt, g, broken);
 
     g->chats++;
     return st;
@@ -201,7 +201,7 @@ static enum pl_status tg_list(void *ctx, struct pl_jscan *js,
 {
     struct tg *g = ctx;
 
-    if (pl_chat_key(key, klen, "list") && pl_jscan_ws(js) == '[')
+    if (pl_export_key(key, klen, "list") && pl_jscan_ws(js) == '[')
         return pl_jscan_array(g->r, js, tg_chat_elem, g, broken);
     if (pl_jscan_value(js) != 0) {
         *broken = 1;
@@ -215,9 +215,9 @@ static enum pl_status tg_section(void *ctx, struct pl_jscan *js,
 {
     struct tg *g = ctx;
 
-    if ((pl_chat_key(key, klen, "chats") ||
-         pl_chat_key(key, klen, "left_chats")) && pl_jscan_ws(js) == '{')
-        return pl_chat_object(g->r, js, tg_list, g, broken);
+    if ((pl_export_key(key, klen, "chats") ||
+         pl_export_key(key, klen, "left_chats")) && pl_jscan_ws(js) == '{')
+        return pl_export_object(g->r, js, tg_list, g, broken);
     if (pl_jscan_value(js) != 0) {
         *broken = 1;
         return pl_jscan_reject(g->r, js, "a complete JSON value");
@@ -235,7 +235,7 @@ static int has_messages(struct pl_jscan js)
     while (pl_jscan_ws(&js) == '"') {
         if (pl_jscan_string(&js, &a, &b) || pl_jscan_expect(&js, ':'))
             return 0;
-        if (pl_chat_key(js.s + a, b - a, "messages"))
+        if (pl_export_key(js.s + a, b - a, "messages"))
             return 1;
         if (pl_jscan_value(&js) != 0 || pl_jscan_ws(&js) != ',')
             return 0;
@@ -264,7 +264,7 @@ enum pl_status pl_telegram_read(struct pl_reader *r, const char *buf,
     if (has_messages(js))
         st = tg_chat(&g, &js, &broken);
     else
-        st = pl_chat_object(r, &js, tg_section, &g, &broken);
+        st = pl_export_object(r, &js, tg_section, &g, &broken);
     if (st == PL_OK && !broken && pl_jscan_ws(&js) >= 0)
         st = pl_jscan_reject(r, &js, "the end of the file");
     return st;

@@ -9,7 +9,7 @@
  * time, and guessing its zone would invent data. Gaps between two times
  * without zones are taken as both in the same zone.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -17,7 +17,7 @@
  * with a date "[YYYY-MM-DD HH:MM:SS]", becomes the timestamp ("10:15:00"
  * for a time of day alone, which gap_seconds wraps past midnight).
  *
- * Roles from names (pl_chat_role): User, Customer, Human, Client, ...
+ * Roles from names (pl_export_role): User, Customer, Human, Client, ...
  * -> user; Agent, Assistant, Bot, System, Support, ... -> agent; any
  * other name -> other; the name is kept as speaker. The reader option
  * speaker_roles overrides ("Dana=user,Acme=agent").
@@ -25,7 +25,7 @@
  * A line that starts a dialogue without a speaker is rejected on its
  * own; so is a turn whose time is out of range ("[25:61]").
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <string.h>
 
@@ -57,7 +57,7 @@ static size_t tr_name(const char *s, size_t n, size_t a)
 
         if (c == ':')
             return i > a && letter && s[i - 1] != ' ' &&
-                   (i + 1 == n || pl_chat_space(s + i + 1, n - i - 1))
+                   (i + 1 == n || pl_export_space(s + i + 1, n - i - 1))
                        ? i : 0;
         if (!name_byte(c) || (c == ' ' && (++spaces > 4 || s[i - 1] == ' ')))
             return 0;
@@ -77,16 +77,16 @@ static int tr_time(const char *s, size_t n, size_t *i, struct tr_head *h)
     if (j < n && (s[j] == '[' || s[j] == '('))
         close = s[j++] == '[' ? ']' : ')';
     h->ts_at = j;
-    if (!pl_chat_clock(s, n, &j, &h->when)) {
+    if (!pl_export_clock(s, n, &j, &h->when)) {
         memset(&h->when, 0, sizeof h->when);
         return !close;
     }
     h->ts_end = j;
     if (close && (j >= n || s[j++] != close))
         return 0;
-    if (!close && (j >= n || !pl_chat_space(s + j, n - j)))
+    if (!close && (j >= n || !pl_export_space(s + j, n - j)))
         return 0;
-    *i = pl_chat_skip(s, n, j, 0);
+    *i = pl_export_skip(s, n, j, 0);
     return 1;
 }
 
@@ -96,20 +96,20 @@ static int tr_parse(const char *s, size_t n, struct tr_head *h)
     unsigned char c;
 
     memset(h, 0, sizeof *h);
-    while (i < n && (k = pl_chat_mark(s + i, n - i)))
+    while (i < n && (k = pl_export_mark(s + i, n - i)))
         i += k;
     if (!tr_time(s, n, &i, h) || i >= n)
         return 0;
     c = (unsigned char)s[i];
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || (c >= 0x80 && !pl_chat_space(s + i,
+          (c >= '0' && c <= '9') || (c >= 0x80 && !pl_export_space(s + i,
                                                                 n - i))))
         return 0;
     if (!(k = tr_name(s, n, i)))
         return 0;
     h->name_a = i;
     h->name_b = k;
-    h->text = pl_chat_skip(s, n, k + 1, 0);
+    h->text = pl_export_skip(s, n, k + 1, 0);
     return 1;
 }
 
@@ -146,9 +146,9 @@ static enum pl_status tr_build(void *ctx, const char *s, size_t n, long line,
         if (!(t->timestamp = pl_strdup(iso)))
             goto nomem;
     }
-    if (pl_chat_text(t, s, n, h.text == first && k < n ? k + 1 : h.text))
+    if (pl_export_text(t, s, n, h.text == first && k < n ? k + 1 : h.text))
         goto nomem;
-    t->role = pl_chat_role(r, t->speaker, PL_ROLE_OTHER);
+    t->role = pl_export_role(r, t->speaker, PL_ROLE_OTHER);
     return PL_OK;
 nomem:
     return pl_error_set(why, PL_ERR_NOMEM, r->path, line, 1,
@@ -169,13 +169,13 @@ enum pl_status pl_transcript_read(struct pl_reader *r, struct pl_lines *lr)
         "a 'Speaker: text' line to start a dialogue", 1, 0, tr_classify,
         NULL, tr_build
     };
-    struct pl_chat c;
-    enum pl_status st = pl_chat_init(&c, r, NULL);
+    struct pl_export c;
+    enum pl_status st = pl_export_init(&c, r, NULL);
 
     c.split_on_gap = 0;
     if (st == PL_OK)
-        st = pl_chat_lines(&c, lr, &fmt, r);
-    pl_chat_fini(&c);
+        st = pl_export_lines(&c, lr, &fmt, r);
+    pl_export_fini(&c);
     return st;
 }
 
@@ -219,8 +219,8 @@ int pl_transcript_sniff(const char *s, size_t n, int complete)
     int lines = 0, heads = 0, repeats = 0, changes = 0, k, last = -1;
     unsigned seen = 0;
 
-    while (lines < 200 && pl_chat_next_line(s, n, &pos, &a, &b)) {
-        if (pl_chat_skip(s + a, b - a, 0, 1) == b - a) {
+    while (lines < 200 && pl_export_next_line(s, n, &pos, &a, &b)) {
+        if (pl_export_skip(s + a, b - a, 0, 1) == b - a) {
             seen = 0;
             last = -1;
             continue;

@@ -27,7 +27,7 @@
  * ("2024-03-14T21:05:00"; seconds :00 when the export has none).
  *
  * Lines with a sender are turns of that speaker (role from the name,
- * see pl_chat_role, default "other"). Lines without one ("Messages and
+ * see pl_export_role, default "other"). Lines without one ("Messages and
  * calls are end-to-end encrypted...", "Dana joined using this group's
  * invite link") are turns with role "system", no speaker and meta
  * "event" (encryption, join, leave, add, remove, create, subject, icon,
@@ -41,7 +41,7 @@
  * edited>" adds "edited": true. Event and placeholder phrases are
  * recognised in English only.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,17 +73,17 @@ static int wa_date(const char *s, size_t n, size_t *i, struct wa_head *h)
     char sep;
 
     h->date_at = *i;
-    if ((h->f[0] = pl_chat_digits(s, n, i, 4, &h->fd[0])) < 0 || *i >= n)
+    if ((h->f[0] = pl_export_digits(s, n, i, 4, &h->fd[0])) < 0 || *i >= n)
         return 0;
     sep = s[*i];
     if (sep != '/' && sep != '.' && sep != '-')
         return 0;
     ++*i;
-    if ((h->f[1] = pl_chat_digits(s, n, i, 2, &h->fd[1])) < 0 ||
+    if ((h->f[1] = pl_export_digits(s, n, i, 2, &h->fd[1])) < 0 ||
         *i >= n || s[*i] != sep)
         return 0;
     ++*i;
-    if ((h->f[2] = pl_chat_digits(s, n, i, 4, &h->fd[2])) < 0)
+    if ((h->f[2] = pl_export_digits(s, n, i, 4, &h->fd[2])) < 0)
         return 0;
     if (h->fd[0] == 4)
         return h->fd[2] <= 2;
@@ -100,13 +100,13 @@ static int wa_ampm(const char *s, size_t n, size_t *i, struct wa_head *h)
         return 0;
     j++;
     if (j < n && s[j] == '.')
-        j = pl_chat_skip(s, n, j + 1, 0);
+        j = pl_export_skip(s, n, j + 1, 0);
     if (j >= n || (s[j] != 'm' && s[j] != 'M'))
         return 0;
     j++;
     if (j < n && s[j] == '.')
         j++;
-    if (j < n && s[j] != ']' && s[j] != '-' && !pl_chat_space(s + j, n - j))
+    if (j < n && s[j] != ']' && s[j] != '-' && !pl_export_space(s + j, n - j))
         return 0;
     h->upper_ampm = c == 'A' || c == 'P';
     h->ampm = c == 'a' || c == 'A' ? 1 : 2;
@@ -119,18 +119,18 @@ static int wa_time(const char *s, size_t n, size_t *i, struct wa_head *h)
     int d;
     size_t j;
 
-    if ((h->hour = (int)pl_chat_digits(s, n, i, 2, NULL)) < 0 ||
+    if ((h->hour = (int)pl_export_digits(s, n, i, 2, NULL)) < 0 ||
         *i >= n || s[*i] != ':')
         return 0;
     ++*i;
-    if ((h->min = (int)pl_chat_digits(s, n, i, 2, &d)) < 0 || d != 2)
+    if ((h->min = (int)pl_export_digits(s, n, i, 2, &d)) < 0 || d != 2)
         return 0;
     h->sec = 0;
     if (*i < n && s[*i] == ':' &&
-        (++*i, (h->sec = (int)pl_chat_digits(s, n, i, 2, &d)) < 0 || d != 2))
+        (++*i, (h->sec = (int)pl_export_digits(s, n, i, 2, &d)) < 0 || d != 2))
         return 0;
     h->ampm = 0;
-    j = pl_chat_skip(s, n, *i, 0);
+    j = pl_export_skip(s, n, *i, 0);
     if (wa_ampm(s, n, &j, h))
         *i = j;
     h->time_end = *i;
@@ -158,7 +158,7 @@ static size_t wa_sender(const char *s, size_t n, size_t a)
 /* Parse a header line s[0..n); 1 when it is one. */
 static int wa_parse(const char *s, size_t n, struct wa_head *h)
 {
-    size_t i = pl_chat_skip(s, n, 0, 1), k;
+    size_t i = pl_export_skip(s, n, 0, 1), k;
     int bracket = i < n && s[i] == '[';
 
     memset(h, 0, sizeof *h);
@@ -168,7 +168,7 @@ static int wa_parse(const char *s, size_t n, struct wa_head *h)
     k = i;
     if (i < n && s[i] == ',')
         i++;
-    i = pl_chat_skip(s, n, i, 0);
+    i = pl_export_skip(s, n, i, 0);
     if (i == k || !wa_time(s, n, &i, h))
         return 0;
     if (bracket) {
@@ -176,13 +176,13 @@ static int wa_parse(const char *s, size_t n, struct wa_head *h)
             return 0;
         i++;
     } else {
-        i = pl_chat_skip(s, n, i, 0);
+        i = pl_export_skip(s, n, i, 0);
         if (i >= n || s[i] != '-')
             return 0;
         i++;
     }
     k = i;
-    i = pl_chat_skip(s, n, i, 1);
+    i = pl_export_skip(s, n, i, 1);
     if (i == k && i < n)
         return 0;
     h->body = i;
@@ -361,7 +361,7 @@ static const char *wa_media(const char *s, size_t n, char *buf, size_t bn)
 static int wa_notes(struct pl_turn *t, int system)
 {
     const char *s = t->text;
-    size_t n = strlen(s), a = pl_chat_skip(s, n, 0, 1);
+    size_t n = strlen(s), a = pl_export_skip(s, n, 0, 1);
     const char *media;
     char buf[32];
 
@@ -414,10 +414,10 @@ static enum pl_status wa_build(void *ctx, const char *s, size_t n, long line,
     t->timestamp = pl_strdup(iso);
     t->speaker = pl_strndup(s + h.body, h.name_b - h.body);
     if (!t->timestamp || !t->speaker ||
-        pl_chat_text(t, s, n, h.text) != PL_OK)
+        pl_export_text(t, s, n, h.text) != PL_OK)
         goto nomem;
     t->role = system ? PL_ROLE_SYSTEM
-                     : pl_chat_role(w->r, t->speaker, PL_ROLE_OTHER);
+                     : pl_export_role(w->r, t->speaker, PL_ROLE_OTHER);
     if (wa_notes(t, system) != 0)
         goto nomem;
     return PL_OK;
@@ -442,8 +442,8 @@ enum pl_status pl_whatsapp_read(struct pl_reader *r, struct pl_lines *lr)
         0, 1, wa_classify, NULL, wa_build
     };
     struct wa w = { r, ORDER_DMY, 0 };
-    struct pl_chat c;
-    enum pl_status st = pl_chat_init(&c, r, NULL);
+    struct pl_export c;
+    enum pl_status st = pl_export_init(&c, r, NULL);
 
     if (st == PL_OK) {
         wa_order(&w, lr);
@@ -455,8 +455,8 @@ enum pl_status pl_whatsapp_read(struct pl_reader *r, struct pl_lines *lr)
                               "out of memory");
     }
     if (st == PL_OK)
-        st = pl_chat_lines(&c, lr, &fmt, &w);
-    pl_chat_fini(&c);
+        st = pl_export_lines(&c, lr, &fmt, &w);
+    pl_export_fini(&c);
     return st;
 }
 
@@ -468,8 +468,8 @@ int pl_whatsapp_sniff(const char *s, size_t n, int complete)
     int heads = 0, senders = 0, lines = 0;
     struct wa_head h;
 
-    while (lines < 64 && pl_chat_next_line(s, n, &pos, &a, &b)) {
-        if (pl_chat_skip(s + a, b - a, 0, 1) == b - a)
+    while (lines < 64 && pl_export_next_line(s, n, &pos, &a, &b)) {
+        if (pl_export_skip(s + a, b - a, 0, 1) == b - a)
             continue;
         if (pos >= n && !complete && b == n)
             break;

@@ -1,15 +1,15 @@
 /*
- * Fuzz target for the Slack day file reader (see fuzz_chat.h and
- * fuzz_formats.h for what is checked).
+ * Fuzz target for the Slack day file reader:
+ * see fuzz_export.h and fuzz_formats.h for what is checked.
  */
-#include "fuzz_chat.h"
+#include "fuzz_export.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_chat(PL_FMT_SLACK,
-              "/nonexistent-parlance-fuzz/general/2024-03-12.json", data,
-              size);
+    fuzz_export(PL_FMT_SLACK,
+                "/nonexistent-parlance-fuzz/general/2024-03-12.json", data,
+                size);
     return 0;
 }

@@ -53,11 +53,11 @@ void cli_progress(const struct pl_progress *p, void *ctx);
  * bad value prints the usage message and sets *bad.
  */
 struct pl_read_opts;
-int cli_chat_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
-                    int *bad);
+int cli_export_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
+                      int *bad);
 
 /* The --help lines for those options. */
-#define CLI_CHAT_HELP \
+#define CLI_EXPORT_HELP \
     "  --roles NAME=ROLE,...  chat exports and transcripts: roles of\n" \
     "                       speakers (user, agent, system, tool, other;\n" \
     "                       *=ROLE for everyone else); default: from the\n" \

@@ -29,7 +29,7 @@ static const char HELP[] =
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
     "  -q, --quiet          no summary\n"
-    CLI_CHAT_HELP;
+    CLI_EXPORT_HELP;
 
 struct conv {
     struct pl_read_opts ro;
@@ -100,7 +100,7 @@ static int parse(struct args *a, struct conv *c)
                                  "reject, found \"%s\"", v);
             c->ro.utf8 = !bad && !strcmp(v, "reject") ? PL_UTF8_REJECT
                                                       : PL_UTF8_REPAIR;
-        } else if (cli_chat_option(a, "convert", &c->ro, &bad)) {
+        } else if (cli_export_option(a, "convert", &c->ro, &bad)) {
             continue;
         } else if (arg_flag(a, "--strict")) {
             c->ro.strict = 1;

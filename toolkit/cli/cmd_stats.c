@@ -20,7 +20,7 @@ static const char HELP[] =
     "  --format F           force the input format: unified, sgd,\n"
     "                       clinc150, csv, tsv, openai, transcript,\n"
     "                       whatsapp, irc, telegram, slack, discord\n"
-    CLI_CHAT_HELP;
+    CLI_EXPORT_HELP;
 
 struct tally {
     long dialogues, turns, labelled;
@@ -174,7 +174,7 @@ int cmd_stats(struct args *a)
                 return bad ? EXIT_USAGE
                            : cli_usage("stats", "unknown format \"%s\"", v);
             ro.format = (enum pl_format)k;
-        } else if (cli_chat_option(a, "stats", &ro, &bad)) {
+        } else if (cli_export_option(a, "stats", &ro, &bad)) {
             if (bad)
                 return EXIT_USAGE;
         } else if (a->argv[a->i][0] == '-' && a->argv[a->i][1]) {

@@ -7,10 +7,10 @@
  * split_gap_minutes (6 hours by default) between two timed messages
  * starts a new dialogue, with dialogue meta "boundary": "silence"; so
  * does a dialogue grown past max_record_bytes of messages or
- * PL_CHAT_MAX_TURNS turns ("boundary": "size", with a warning), which
+ * PL_EXPORT_MAX_TURNS turns ("boundary": "size", with a warning), which
  * keeps memory bounded for exports of any length.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@
 
 /* ---- characters ------------------------------------------------------ */
 
-size_t pl_chat_space(const char *s, size_t n)
+size_t pl_export_space(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
 
@@ -37,7 +37,7 @@ size_t pl_chat_space(const char *s, size_t n)
     return 0;
 }
 
-size_t pl_chat_mark(const char *s, size_t n)
+size_t pl_export_mark(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
 
@@ -53,18 +53,18 @@ size_t pl_chat_mark(const char *s, size_t n)
     return 0;
 }
 
-size_t pl_chat_skip(const char *s, size_t n, size_t i, int marks)
+size_t pl_export_skip(const char *s, size_t n, size_t i, int marks)
 {
     size_t k;
 
-    while (i < n && ((k = pl_chat_space(s + i, n - i)) ||
-                     (marks && (k = pl_chat_mark(s + i, n - i)))))
+    while (i < n && ((k = pl_export_space(s + i, n - i)) ||
+                     (marks && (k = pl_export_mark(s + i, n - i)))))
         i += k;
     return i;
 }
 
-long pl_chat_digits(const char *s, size_t n, size_t *i, int max,
-                    int *digits)
+long pl_export_digits(const char *s, size_t n, size_t *i, int max,
+                      int *digits)
 {
     long v = 0;
     int k = 0;
@@ -86,14 +86,14 @@ static int clock_only(const char *s, size_t n, size_t *i, struct pl_when *w)
     size_t j = *i, k = 0;
     int d;
 
-    if ((w->hour = (int)pl_chat_digits(s, n, &j, 2, NULL)) < 0 || j >= n ||
+    if ((w->hour = (int)pl_export_digits(s, n, &j, 2, NULL)) < 0 || j >= n ||
         s[j++] != ':' ||
-        (w->min = (int)pl_chat_digits(s, n, &j, 2, &d)) < 0 || d != 2)
+        (w->min = (int)pl_export_digits(s, n, &j, 2, &d)) < 0 || d != 2)
         return 0;
     w->sec = 0;
     if (j + 1 < n && s[j] == ':' && s[j + 1] >= '0' && s[j + 1] <= '9') {
         j++;
-        if ((w->sec = (int)pl_chat_digits(s, n, &j, 2, &d)) < 0 || d != 2)
+        if ((w->sec = (int)pl_export_digits(s, n, &j, 2, &d)) < 0 || d != 2)
             return 0;
         if (j + 1 < n && (s[j] == '.' || s[j] == ',') && s[j + 1] >= '0' &&
             s[j + 1] <= '9')
@@ -107,18 +107,18 @@ static int clock_only(const char *s, size_t n, size_t *i, struct pl_when *w)
     return 1;
 }
 
-int pl_chat_clock(const char *s, size_t n, size_t *i, struct pl_when *w)
+int pl_export_clock(const char *s, size_t n, size_t *i, struct pl_when *w)
 {
     size_t j = *i;
     int d1, d2, d3;
 
     memset(w, 0, sizeof *w);
     if (j + 10 < n && s[j + 4] == '-' &&
-        (w->year = (int)pl_chat_digits(s, n, &j, 4, &d1)) >= 0 &&
+        (w->year = (int)pl_export_digits(s, n, &j, 4, &d1)) >= 0 &&
         d1 == 4 && s[j++] == '-' &&
-        (w->month = (int)pl_chat_digits(s, n, &j, 2, &d2)) >= 0 &&
+        (w->month = (int)pl_export_digits(s, n, &j, 2, &d2)) >= 0 &&
         j < n && s[j++] == '-' &&
-        (w->day = (int)pl_chat_digits(s, n, &j, 2, &d3)) >= 0 &&
+        (w->day = (int)pl_export_digits(s, n, &j, 2, &d3)) >= 0 &&
         d2 == 2 && d3 == 2 && j < n && (s[j] == ' ' || s[j] == 'T')) {
         j++;
         w->has_date = 1;
@@ -132,8 +132,8 @@ int pl_chat_clock(const char *s, size_t n, size_t *i, struct pl_when *w)
     return 1;
 }
 
-int pl_chat_next_line(const char *s, size_t n, size_t *pos, size_t *a,
-                      size_t *b)
+int pl_export_next_line(const char *s, size_t n, size_t *pos, size_t *a,
+                        size_t *b)
 {
     const char *nl;
 
@@ -236,8 +236,8 @@ static enum pl_role option_role(const char *opt, const char *name)
     return star;
 }
 
-enum pl_role pl_chat_role(const struct pl_reader *r, const char *name,
-                          enum pl_role dflt)
+enum pl_role pl_export_role(const struct pl_reader *r, const char *name,
+                            enum pl_role dflt)
 {
     enum pl_role role = option_role(r->o->speaker_roles, name);
     size_t n = strlen(name), a = n, b = n;
@@ -261,15 +261,15 @@ enum pl_role pl_chat_role(const struct pl_reader *r, const char *name,
 
 /* ---- small helpers --------------------------------------------------- */
 
-int pl_chat_set_str(json_t *obj, const char *key, const char *s, size_t n)
+int pl_export_set_str(json_t *obj, const char *key, const char *s, size_t n)
 {
     json_t *v = json_stringn(s, n);
 
     return v && json_object_set_new(obj, key, v) == 0 ? 0 : -1;
 }
 
-enum pl_status pl_chat_text(struct pl_turn *t, const char *s, size_t n,
-                            size_t off)
+enum pl_status pl_export_text(struct pl_turn *t, const char *s, size_t n,
+                              size_t off)
 {
     char *buf = malloc(n - off + 1);
     size_t k = 0;
@@ -287,9 +287,9 @@ enum pl_status pl_chat_text(struct pl_turn *t, const char *s, size_t n,
     return st;
 }
 
-enum pl_status pl_chat_reject(struct pl_reader *r, const char *raw,
-                              size_t n, enum pl_status st, long line,
-                              long col, const char *fmt, ...)
+enum pl_status pl_export_reject(struct pl_reader *r, const char *raw,
+                                size_t n, enum pl_status st, long line,
+                                long col, const char *fmt, ...)
 {
     struct pl_error why;
     va_list ap;
@@ -303,8 +303,8 @@ enum pl_status pl_chat_reject(struct pl_reader *r, const char *raw,
 
 /* ---- sessions ------------------------------------------------------- */
 
-enum pl_status pl_chat_init(struct pl_chat *c, struct pl_reader *r,
-                            const char *prefix)
+enum pl_status pl_export_init(struct pl_export *c, struct pl_reader *r,
+                              const char *prefix)
 {
     struct pl_file_names fn;
     long gap = r->o->split_gap_minutes;
@@ -327,7 +327,7 @@ enum pl_status pl_chat_init(struct pl_chat *c, struct pl_reader *r,
     return PL_OK;
 }
 
-void pl_chat_fini(struct pl_chat *c)
+void pl_export_fini(struct pl_export *c)
 {
     if (!c)
         return;
@@ -348,7 +348,7 @@ static int merge_copy(json_t *dst, const json_t *src)
     return rc;
 }
 
-static enum pl_status chat_open(struct pl_chat *c, long line, long col)
+static enum pl_status chat_open(struct pl_export *c, long line, long col)
 {
     char id[480];
     struct pl_dialogue *d = &c->d;
@@ -371,7 +371,7 @@ static enum pl_status chat_open(struct pl_chat *c, long line, long col)
     return PL_OK;
 }
 
-enum pl_status pl_chat_flush(struct pl_chat *c)
+enum pl_status pl_export_flush(struct pl_export *c)
 {
     enum pl_status st;
 
@@ -391,7 +391,7 @@ enum pl_status pl_chat_flush(struct pl_chat *c)
 
 /* End the open dialogue before a turn at `now` when the silence or the
  * size says so. */
-static enum pl_status chat_cut(struct pl_chat *c, const struct pl_time *now,
+static enum pl_status chat_cut(struct pl_export *c, const struct pl_time *now,
                                size_t bytes, long line)
 {
     long long ms;
@@ -401,22 +401,22 @@ static enum pl_status chat_cut(struct pl_chat *c, const struct pl_time *now,
     if (c->split_on_gap && c->gap > 0 && pl_time_diff(&c->last, now, &ms) &&
         ms > (long long)c->gap * 1000) {
         c->boundary = "silence";
-        return pl_chat_flush(c);
+        return pl_export_flush(c);
     }
     if (c->bytes + bytes > c->r->max_record ||
-        c->d.n_turns >= PL_CHAT_MAX_TURNS) {
+        c->d.n_turns >= PL_EXPORT_MAX_TURNS) {
         pl_log(PL_LOG_WARN, "%s:%ld: dialogue cut at %zu turns (limits: "
                "max_record_bytes %zu, %d turns); the next one goes on "
                "with \"boundary\": \"size\"", c->r->path, line,
-               c->d.n_turns, c->r->max_record, PL_CHAT_MAX_TURNS);
+               c->d.n_turns, c->r->max_record, PL_EXPORT_MAX_TURNS);
         c->boundary = "size";
-        return pl_chat_flush(c);
+        return pl_export_flush(c);
     }
     return PL_OK;
 }
 
-enum pl_status pl_chat_add(struct pl_chat *c, struct pl_turn *t, long line,
-                           long col, size_t bytes)
+enum pl_status pl_export_add(struct pl_export *c, struct pl_turn *t, long line,
+                             long col, size_t bytes)
 {
     struct pl_time now;
     struct pl_turn *slot;

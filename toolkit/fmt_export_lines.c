@@ -11,13 +11,13 @@
  * it). A line that can neither start nor continue a message is
  * rejected alone. Memory holds one message and one dialogue.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct drv {
-    struct pl_chat *c;
+    struct pl_export *c;
     struct pl_lines *lr;
     const struct pl_line_fmt *f;
     void *ctx;
@@ -94,7 +94,7 @@ static enum pl_status build_turn(struct drv *d, const char *s, size_t n)
         return drv_nomem(d);
     st = d->f->build(d->ctx, s, n, d->line, &t, &why);
     if (st == PL_OK)
-        st = pl_chat_add(d->c, &t, d->line, 1, d->len);
+        st = pl_export_add(d->c, &t, d->line, 1, d->len);
     else if (st == PL_ERR_NOMEM)
         st = pl_reader_fatal(d->c->r, &why);
     else
@@ -119,8 +119,8 @@ static enum pl_status finish(struct drv *d)
         long line = d->line, col = 1;
 
         pl_pos_advance(d->msg, zero, &line, &col);
-        return pl_chat_reject(r, d->msg, d->len, PL_ERR_FORMAT, line, col,
-                              "expected text, found a NUL byte");
+        return pl_export_reject(r, d->msg, d->len, PL_ERR_FORMAT, line, col,
+                                "expected text, found a NUL byte");
     }
     st = pl_reader_utf8(r, d->msg, d->len, d->line, 1, &fixed, &fixed_n,
                         &why);
@@ -160,10 +160,10 @@ static enum pl_status too_long(struct drv *d, const char *s, size_t n,
         return drv_nomem(d);
     d->pending = 0;
     d->skipping = header || d->len > n;
-    st = pl_chat_reject(d->c->r, d->msg, d->len, PL_ERR_LIMIT, line, 1,
-                        "expected a message of at most %zu bytes "
-                        "(max_record_bytes), found %zu bytes",
-                        d->c->r->max_record, total);
+    st = pl_export_reject(d->c->r, d->msg, d->len, PL_ERR_LIMIT, line, 1,
+                          "expected a message of at most %zu bytes "
+                          "(max_record_bytes), found %zu bytes",
+                          d->c->r->max_record, total);
     d->len = 0;
     return st;
 }
@@ -186,14 +186,14 @@ static enum pl_status bad_line(struct drv *d, const char *s, size_t n,
 {
     char q[200];
 
-    return pl_chat_reject(d->c->r, s, n, PL_ERR_PARSE, d->lr->lineno, 1,
-                          "expected %s, found %s", d->f->expect,
-                          quote(s, k, q, sizeof q));
+    return pl_export_reject(d->c->r, s, n, PL_ERR_PARSE, d->lr->lineno, 1,
+                            "expected %s, found %s", d->f->expect,
+                            quote(s, k, q, sizeof q));
 }
 
 static int is_blank(const char *s, size_t n)
 {
-    return pl_chat_skip(s, n, 0, 0) == n;
+    return pl_export_skip(s, n, 0, 0) == n;
 }
 
 /* One line s[0..n) with its end, k bytes without it. */
@@ -225,7 +225,7 @@ static enum pl_status one_line(struct drv *d, const char *s, size_t n,
     else if (kind == PL_LINE_BAD)
         return bad_line(d, s, n, k);
     else if (d->f->blank_ends)
-        return pl_chat_flush(d->c);
+        return pl_export_flush(d->c);
     return PL_OK;
 }
 
@@ -238,8 +238,8 @@ static size_t trim_eol(const char *s, size_t n)
     return n;
 }
 
-enum pl_status pl_chat_lines(struct pl_chat *c, struct pl_lines *lr,
-                             const struct pl_line_fmt *f, void *ctx)
+enum pl_status pl_export_lines(struct pl_export *c, struct pl_lines *lr,
+                               const struct pl_line_fmt *f, void *ctx)
 {
     struct drv d = { c, lr, f, ctx, NULL, 0, 0, 0, 0, 0 };
     enum pl_status st = PL_OK;
@@ -265,7 +265,7 @@ enum pl_status pl_chat_lines(struct pl_chat *c, struct pl_lines *lr,
     if (st == PL_OK)
         st = finish(&d);
     if (st == PL_OK)
-        st = pl_chat_flush(c);
+        st = pl_export_flush(c);
     free(d.msg);
     return st;
 }

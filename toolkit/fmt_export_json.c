@@ -8,18 +8,18 @@
  * rejected with its line and column and the others are kept; a document
  * whose structure breaks has the rest rejected as one record.
  */
-#include "chat_impl.h"
+#include "export_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int pl_chat_key(const char *key, size_t klen, const char *name)
+int pl_export_key(const char *key, size_t klen, const char *name)
 {
     return klen == strlen(name) && !memcmp(key, name, klen);
 }
 
-enum pl_status pl_chat_object(struct pl_reader *r, struct pl_jscan *js,
-                              pl_member_fn fn, void *ctx, int *broken)
+enum pl_status pl_export_object(struct pl_reader *r, struct pl_jscan *js,
+                                pl_member_fn fn, void *ctx, int *broken)
 {
     enum pl_status st;
     size_t a, b;
@@ -53,8 +53,8 @@ enum pl_status pl_chat_object(struct pl_reader *r, struct pl_jscan *js,
     return PL_OK;
 }
 
-enum pl_status pl_chat_value(struct pl_reader *r, struct pl_jscan *js,
-                             json_t **out, int *broken)
+enum pl_status pl_export_value(struct pl_reader *r, struct pl_jscan *js,
+                               json_t **out, int *broken)
 {
     struct pl_error why;
     size_t start;
@@ -80,10 +80,10 @@ enum pl_status pl_chat_value(struct pl_reader *r, struct pl_jscan *js,
     return PL_OK;
 }
 
-enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
-                               long line, long col, long index)
+enum pl_status pl_export_element(void *ctx, const char *s, size_t n,
+                                 long line, long col, long index)
 {
-    struct pl_chat_msgs *m = ctx;
+    struct pl_export_msgs *m = ctx;
     struct pl_reader *r = m->c->r;
     struct pl_error why;
     struct pl_turn t;
@@ -92,10 +92,10 @@ enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
 
     (void)index;
     if (n > r->max_record)
-        return pl_chat_reject(r, s, n, PL_ERR_LIMIT, line, col,
-                              "expected a message of at most %zu bytes "
-                              "(max_record_bytes), found %zu bytes",
-                              r->max_record, n);
+        return pl_export_reject(r, s, n, PL_ERR_LIMIT, line, col,
+                                "expected a message of at most %zu bytes "
+                                "(max_record_bytes), found %zu bytes",
+                                r->max_record, n);
     st = pl_reader_json(r, s, n, line, col, JSON_DECODE_ANY, &v, &why);
     if (st == PL_OK && pl_turn_init(&t) != PL_OK) {
         st = pl_error_set(&why, PL_ERR_NOMEM, r->path, line, col,
@@ -103,7 +103,7 @@ enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
     } else if (st == PL_OK) {
         st = m->fn(m->ctx, v, &t, line, col, &why);
         if (st == PL_OK) {
-            st = pl_chat_add(m->c, &t, line, col, n);
+            st = pl_export_add(m->c, &t, line, col, n);
             pl_turn_fini(&t);
             json_decref(v);
             return st;
@@ -116,7 +116,7 @@ enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
     return pl_reader_reject(r, s, n, &why);
 }
 
-const char *pl_chat_found(const json_t *v, char *buf, size_t n)
+const char *pl_export_found(const json_t *v, char *buf, size_t n)
 {
     const char *s = json_string_value(v);
     size_t len = s ? json_string_length(v) : 0, k = len > 40 ? 40 : len;
@@ -131,15 +131,15 @@ const char *pl_chat_found(const json_t *v, char *buf, size_t n)
     return buf;
 }
 
-enum pl_status pl_chat_bad(struct pl_reader *r, struct pl_error *why,
-                           long line, long col, const char *what,
-                           const json_t *v)
+enum pl_status pl_export_bad(struct pl_reader *r, struct pl_error *why,
+                             long line, long col, const char *what,
+                             const json_t *v)
 {
     char buf[64];
 
     return pl_error_set(why, PL_ERR_FORMAT, r->path, line, col,
                         "expected %s, found %s", what,
-                        pl_chat_found(v, buf, sizeof buf));
+                        pl_export_found(v, buf, sizeof buf));
 }
 
 /* The text of one part, or NULL. */
@@ -153,7 +153,7 @@ static const char *part_text(const json_t *p, size_t *len)
     return json_string_value(v);
 }
 
-int pl_chat_parts(const json_t *v, struct pl_turn *t, long *other)
+int pl_export_parts(const json_t *v, struct pl_turn *t, long *other)
 {
     size_t total = 0, k = 0, len, i;
     const json_t *p;
@@ -186,7 +186,7 @@ int pl_chat_parts(const json_t *v, struct pl_turn *t, long *other)
     return rc;
 }
 
-int pl_chat_rest(json_t *dst, const json_t *src, const char *const *skip)
+int pl_export_rest(json_t *dst, const json_t *src, const char *const *skip)
 {
     const char *k;
     json_t *v;
@@ -206,7 +206,7 @@ int pl_chat_rest(json_t *dst, const json_t *src, const char *const *skip)
 
 struct doc {
     struct pl_reader *r;
-    const struct pl_chat_doc_fmt *f;
+    const struct pl_export_doc_fmt *f;
     void *ctx;
     json_t *head;
     struct pl_jscan msgs;
@@ -221,14 +221,14 @@ static enum pl_status doc_member(void *ctx, struct pl_jscan *js,
     char name[128];
     enum pl_status st;
 
-    if (pl_chat_key(key, klen, "messages") && pl_jscan_ws(js) == '[') {
+    if (pl_export_key(key, klen, "messages") && pl_jscan_ws(js) == '[') {
         d->msgs = *js;
         d->have_msgs = 1;
         if (pl_jscan_value(js) != 0)
             d->tail_broken = *broken = 1;
         return PL_OK;
     }
-    st = pl_chat_value(d->r, js, &v, broken);
+    st = pl_export_value(d->r, js, &v, broken);
     pl_utf8_fit(name, sizeof name, key, klen);
     if (v && json_object_set_new(d->head, name, v))
         return pl_error_set(d->r->err, PL_ERR_NOMEM, d->r->path, js->line,
@@ -239,19 +239,19 @@ static enum pl_status doc_member(void *ctx, struct pl_jscan *js,
 /* The messages, once the other members are known. */
 static enum pl_status doc_messages(struct doc *d, int *broken)
 {
-    struct pl_chat c;
-    struct pl_chat_msgs cm = { &c, d->f->message, d->ctx };
+    struct pl_export c;
+    struct pl_export_msgs cm = { &c, d->f->message, d->ctx };
     int b2 = 0;
-    enum pl_status st = pl_chat_init(&c, d->r, NULL);
+    enum pl_status st = pl_export_init(&c, d->r, NULL);
 
     if (st == PL_OK && d->f->head(d->ctx, d->head, &c))
         st = pl_error_set(d->r->err, PL_ERR_NOMEM, d->r->path, 0, 0,
                           "out of memory");
     if (st == PL_OK)
-        st = pl_jscan_array(d->r, &d->msgs, pl_chat_element, &cm, &b2);
+        st = pl_jscan_array(d->r, &d->msgs, pl_export_element, &cm, &b2);
     if (st == PL_OK)
-        st = pl_chat_flush(&c);
-    pl_chat_fini(&c);
+        st = pl_export_flush(&c);
+    pl_export_fini(&c);
     if (st == PL_OK && d->tail_broken && !b2) {
         b2 = 1;
         st = pl_jscan_reject(d->r, &d->msgs, "the end of the chat");
@@ -260,9 +260,9 @@ static enum pl_status doc_messages(struct doc *d, int *broken)
     return st;
 }
 
-enum pl_status pl_chat_doc(struct pl_reader *r, struct pl_jscan *js,
-                           const struct pl_chat_doc_fmt *f, void *ctx,
-                           int *broken)
+enum pl_status pl_export_doc(struct pl_reader *r, struct pl_jscan *js,
+                             const struct pl_export_doc_fmt *f, void *ctx,
+                             int *broken)
 {
     struct doc d = { r, f, ctx, NULL, { 0 }, 0, 0 };
     struct pl_jscan at;
@@ -273,16 +273,16 @@ enum pl_status pl_chat_doc(struct pl_reader *r, struct pl_jscan *js,
     if (!(d.head = json_object()))
         return pl_error_set(r->err, PL_ERR_NOMEM, r->path, 0, 0,
                             "out of memory");
-    st = pl_chat_object(r, js, doc_member, &d, broken);
+    st = pl_export_object(r, js, doc_member, &d, broken);
     if (st == PL_OK && d.have_msgs) {
         st = doc_messages(&d, broken);
     } else if (st == PL_OK && !*broken) {
         json_t *v = json_object_get(d.head, "messages");
 
-        st = pl_chat_reject(r, at.s + at.pos, js->pos - at.pos,
-                            PL_ERR_FORMAT, at.line, pl_jscan_col(&at),
-                            "expected a \"messages\" array in the chat, "
-                            "found %s", v ? pl_json_kind(v) : "none");
+        st = pl_export_reject(r, at.s + at.pos, js->pos - at.pos,
+                              PL_ERR_FORMAT, at.line, pl_jscan_col(&at),
+                              "expected a \"messages\" array in the chat, "
+                              "found %s", v ? pl_json_kind(v) : "none");
     }
     json_decref(d.head);
     return st;

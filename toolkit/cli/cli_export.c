@@ -39,8 +39,8 @@ static int roles_ok(const char *cmd, const char *spec)
     return 1;
 }
 
-int cli_chat_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
-                    int *bad)
+int cli_export_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
+                      int *bad)
 {
     const char *v;
     long minutes;

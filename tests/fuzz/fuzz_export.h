@@ -4,13 +4,13 @@
  * roles, a one-minute split gap, a forced date order), since they take
  * other paths through the readers.
  */
-#ifndef PARLANCE_FUZZ_CHAT_H
-#define PARLANCE_FUZZ_CHAT_H
+#ifndef PARLANCE_FUZZ_EXPORT_H
+#define PARLANCE_FUZZ_EXPORT_H
 
 #include "fuzz_formats.h"
 
-static void fuzz_chat(enum pl_format f, const char *name,
-                      const uint8_t *data, size_t size)
+static void fuzz_export(enum pl_format f, const char *name,
+                        const uint8_t *data, size_t size)
 {
     struct pl_read_opts o;
     struct pl_read_stats st;

@@ -5,8 +5,8 @@
  * speaker roles, the session that cuts a stream of messages into
  * dialogues, and the driver for line-based logs.
  */
-#ifndef PARLANCE_CHAT_IMPL_H
-#define PARLANCE_CHAT_IMPL_H
+#ifndef PARLANCE_EXPORT_IMPL_H
+#define PARLANCE_EXPORT_IMPL_H
 
 #include "formats_impl.h"
 
@@ -14,20 +14,20 @@
 
 /* Byte length of the white space character at s[0..n) (ASCII space or
  * tab, U+00A0, U+2000..U+200A, U+202F, U+205F, U+3000), else 0. */
-size_t pl_chat_space(const char *s, size_t n);
+size_t pl_export_space(const char *s, size_t n);
 
 /* Byte length of the directional mark at s[0..n) (U+200E, U+200F,
  * U+061C, U+202A..U+202E, U+2066..U+2069), else 0. */
-size_t pl_chat_mark(const char *s, size_t n);
+size_t pl_export_mark(const char *s, size_t n);
 
 /* Skip spaces (and with marks, directional marks) from i; returns the
  * new offset. */
-size_t pl_chat_skip(const char *s, size_t n, size_t i, int marks);
+size_t pl_export_skip(const char *s, size_t n, size_t i, int marks);
 
 /* Read 1..max ASCII digits at s[*i]; -1 (and *i unchanged) when there
  * are none. *digits gets how many there were. */
-long pl_chat_digits(const char *s, size_t n, size_t *i, int max,
-                    int *digits);
+long pl_export_digits(const char *s, size_t n, size_t *i, int max,
+                      int *digits);
 
 /* ---- times ----------------------------------------------------------- */
 
@@ -70,7 +70,7 @@ int pl_time_diff(const struct pl_time *a, const struct pl_time *b,
 /* A clock "H:MM[:SS[.fff]]", optionally after a date "YYYY-MM-DD" and
  * a space or 'T', at s[*i]: fills w (values not range-checked) and
  * moves *i past it; 0 (and *i unchanged) when there is none. */
-int pl_chat_clock(const char *s, size_t n, size_t *i, struct pl_when *w);
+int pl_export_clock(const char *s, size_t n, size_t *i, struct pl_when *w);
 
 /* ---- speakers -------------------------------------------------------- */
 
@@ -80,17 +80,17 @@ int pl_chat_clock(const char *s, size_t n, size_t *i, struct pl_when *w);
  * or last word (user, customer, human, client, ... -> user; agent,
  * assistant, bot, system, support, ... -> agent), else dflt.
  */
-enum pl_role pl_chat_role(const struct pl_reader *r, const char *name,
-                          enum pl_role dflt);
+enum pl_role pl_export_role(const struct pl_reader *r, const char *name,
+                            enum pl_role dflt);
 
 /* ---- sessions: messages into dialogues -------------------------------- */
 
 /* A dialogue is cut before it holds more turns than this (or more than
  * max_record_bytes of messages), which bounds memory: a turn in memory
  * costs far more than its bytes in the export. */
-#define PL_CHAT_MAX_TURNS 10000
+#define PL_EXPORT_MAX_TURNS 10000
 
-struct pl_chat {
+struct pl_export {
     struct pl_reader *r;
     char prefix[400];       /* dialogue ids are "<prefix>:<n>" */
     char corpus[256];
@@ -109,9 +109,9 @@ struct pl_chat {
 
 /* Set up c for the file r->path, ids "<prefix>:<n>" (prefix NULL: the
  * file's stem). Returns PL_ERR_NOMEM (r->err set) on failure. */
-enum pl_status pl_chat_init(struct pl_chat *c, struct pl_reader *r,
-                            const char *prefix);
-void pl_chat_fini(struct pl_chat *c);
+enum pl_status pl_export_init(struct pl_export *c, struct pl_reader *r,
+                              const char *prefix);
+void pl_export_fini(struct pl_export *c);
 
 /*
  * Add *t (a turn built with pl_turn_init; its contents move into the
@@ -120,24 +120,24 @@ void pl_chat_fini(struct pl_chat *c);
  * max_record_bytes, first ends the open dialogue. Returns PL_OK or a
  * fatal status.
  */
-enum pl_status pl_chat_add(struct pl_chat *c, struct pl_turn *t, long line,
-                           long col, size_t bytes);
+enum pl_status pl_export_add(struct pl_export *c, struct pl_turn *t, long line,
+                             long col, size_t bytes);
 
 /* Emit the open dialogue (derived times, file meta). Fatal status or
  * PL_OK. */
-enum pl_status pl_chat_flush(struct pl_chat *c);
+enum pl_status pl_export_flush(struct pl_export *c);
 
 /* Set t's text from s[off..n), CRLF as LF, final line ends dropped. */
-enum pl_status pl_chat_text(struct pl_turn *t, const char *s, size_t n,
-                            size_t off);
+enum pl_status pl_export_text(struct pl_turn *t, const char *s, size_t n,
+                              size_t off);
 
 /* Set a string member of an object; -1 when out of memory. */
-int pl_chat_set_str(json_t *obj, const char *key, const char *s, size_t n);
+int pl_export_set_str(json_t *obj, const char *key, const char *s, size_t n);
 
 /* Reject a record that is not a whole message, stating where. */
-enum pl_status pl_chat_reject(struct pl_reader *r, const char *raw,
-                              size_t n, enum pl_status st, long line,
-                              long col, const char *fmt, ...)
+enum pl_status pl_export_reject(struct pl_reader *r, const char *raw,
+                                size_t n, enum pl_status st, long line,
+                                long col, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 /* ---- line-based logs --------------------------------------------------- */
@@ -165,8 +165,8 @@ struct pl_line_fmt {
 };
 
 /* Read lines into messages and messages into c's dialogues. */
-enum pl_status pl_chat_lines(struct pl_chat *c, struct pl_lines *lr,
-                             const struct pl_line_fmt *f, void *ctx);
+enum pl_status pl_export_lines(struct pl_export *c, struct pl_lines *lr,
+                               const struct pl_line_fmt *f, void *ctx);
 
 /* Each line-based reader, and its sniffer over the first bytes. */
 enum pl_status pl_transcript_read(struct pl_reader *r, struct pl_lines *lr);
@@ -187,17 +187,17 @@ typedef enum pl_status (*pl_member_fn)(void *ctx, struct pl_jscan *js,
 
 /* Walk the members of the object at js->pos. A malformed object rejects
  * the rest of the document and sets *broken. */
-enum pl_status pl_chat_object(struct pl_reader *r, struct pl_jscan *js,
-                              pl_member_fn fn, void *ctx, int *broken);
+enum pl_status pl_export_object(struct pl_reader *r, struct pl_jscan *js,
+                                pl_member_fn fn, void *ctx, int *broken);
 
 /* Parse the value at js->pos (moving past it) into *out (caller
  * decrefs). A value whose extent cannot be found breaks the document; a
  * value that does not parse is rejected on its own, *out NULL. */
-enum pl_status pl_chat_value(struct pl_reader *r, struct pl_jscan *js,
-                             json_t **out, int *broken);
+enum pl_status pl_export_value(struct pl_reader *r, struct pl_jscan *js,
+                               json_t **out, int *broken);
 
 /* Does key[0..klen) equal name? */
-int pl_chat_key(const char *key, size_t klen, const char *name);
+int pl_export_key(const char *key, size_t klen, const char *name);
 
 /* Builds turn t from message object m (any JSON value: check it); a data
  * error fills why and returns its status. */
@@ -205,22 +205,22 @@ typedef enum pl_status (*pl_msg_fn)(void *ctx, json_t *m,
                                     struct pl_turn *t, long line, long col,
                                     struct pl_error *why);
 
-struct pl_chat_msgs {
-    struct pl_chat *c;
+struct pl_export_msgs {
+    struct pl_export *c;
     pl_msg_fn fn;
     void *ctx;
 };
 
-/* A pl_elem_fn for pl_jscan_array (ctx a struct pl_chat_msgs): parse one
+/* A pl_elem_fn for pl_jscan_array (ctx a struct pl_export_msgs): parse one
  * message element, build its turn, add it or reject the element. */
-enum pl_status pl_chat_element(void *ctx, const char *s, size_t n,
-                               long line, long col, long index);
+enum pl_status pl_export_element(void *ctx, const char *s, size_t n,
+                                 long line, long col, long index);
 
 /* How a chat object ({..., "messages": [...], ...}) is read: head gets
  * the object's other members and the session (set its prefix, meta
  * and extra; -1 when out of memory); message builds each turn. */
-struct pl_chat_doc_fmt {
-    int (*head)(void *ctx, json_t *members, struct pl_chat *c);
+struct pl_export_doc_fmt {
+    int (*head)(void *ctx, json_t *members, struct pl_export *c);
     pl_msg_fn message;
 };
 
@@ -230,27 +230,27 @@ struct pl_chat_doc_fmt {
  * object without a "messages" array is rejected as one record. *broken
  * when the rest of the document was rejected.
  */
-enum pl_status pl_chat_doc(struct pl_reader *r, struct pl_jscan *js,
-                           const struct pl_chat_doc_fmt *f, void *ctx,
-                           int *broken);
+enum pl_status pl_export_doc(struct pl_reader *r, struct pl_jscan *js,
+                             const struct pl_export_doc_fmt *f, void *ctx,
+                             int *broken);
 
 /* Text from a string, null, or an array of strings and {"text": "..."}
  * parts (joined as they are); *other counts parts without text.
  * Returns 0, 1 when v is none of these, -1 when out of memory. */
-int pl_chat_parts(const json_t *v, struct pl_turn *t, long *other);
+int pl_export_parts(const json_t *v, struct pl_turn *t, long *other);
 
 /* For messages: a string value quoted (its first 40 bytes), else its
  * kind ("a number"), or "nothing" for NULL. */
-const char *pl_chat_found(const json_t *v, char *buf, size_t n);
+const char *pl_export_found(const json_t *v, char *buf, size_t n);
 
 /* A data error about member values: "expected <what>, found <v>". */
-enum pl_status pl_chat_bad(struct pl_reader *r, struct pl_error *why,
-                           long line, long col, const char *what,
-                           const json_t *v);
+enum pl_status pl_export_bad(struct pl_reader *r, struct pl_error *why,
+                             long line, long col, const char *what,
+                             const json_t *v);
 
 /* Copy the members of src not named in skip (NULL-terminated) to dst.
  * -1 when out of memory. */
-int pl_chat_rest(json_t *dst, const json_t *src, const char *const *skip);
+int pl_export_rest(json_t *dst, const json_t *src, const char *const *skip);
 
 /* The JSON readers (whole documents) and what they recognise in the
  * first bytes of a JSON text. */
@@ -263,7 +263,7 @@ enum pl_status pl_discord_read(struct pl_reader *r, const char *buf,
 
 /* Next line of s[0..n) from *pos: its bytes without the line end in
  * *a..*b; 0 at the end. For sniffers. */
-int pl_chat_next_line(const char *s, size_t n, size_t *pos, size_t *a,
-                      size_t *b);
+int pl_export_next_line(const char *s, size_t n, size_t *pos, size_t *a,
+                        size_t *b);
 
 #endif
