@@ -74,7 +74,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 }
 
 static const char *const format_names[PL_FMT_COUNT] = {
-    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai"
+    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "fasttext", "parlai_text"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -741,6 +742,14 @@ static enum pl_format sniff_table(const char *s, size_t n, int complete)
     return f;
 }
 
+/* Line formats known by their first line. */
+static enum pl_format sniff_lines(const char *s, size_t n)
+{
+    if (pl_parlai_text_sniff(s, n))
+        return PL_FMT_PARLAI_TEXT;
+    return pl_fasttext_sniff(s, n) ? PL_FMT_FASTTEXT : PL_FMT_AUTO;
+}
+
 enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
                                const char *path, int *schema,
                                struct pl_error *err)
@@ -759,14 +768,16 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
         f = sniff_json(&js, schema, desc, sizeof desc);
-    else if (c >= 0)
+    else if (c >= 0 &&
+             (f = sniff_lines(s + js.bol, n - js.bol)) == PL_FMT_AUTO)
         f = sniff_table(s + js.bol, n - js.bol, complete);
     if (f == PL_FMT_AUTO && !desc[0])
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai), found %s", desc);
+                     "clinc150, csv, tsv, openai, fasttext, parlai_text), "
+                     "found %s", desc);
     return f;
 }
 
@@ -849,6 +860,10 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_unified_read(r, &lr);
     else if (f == PL_FMT_OPENAI)
         st = pl_openai_read(r, &lr);
+    else if (f == PL_FMT_FASTTEXT)
+        st = pl_fasttext_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_TEXT)
+        st = pl_parlai_text_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -1051,8 +1066,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if (s == PL_OK && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
-                         "(unified, sgd, clinc150, csv, tsv, openai), "
-                         "found none");
+                         "(unified, sgd, clinc150, csv, tsv, openai, "
+                         "fasttext, parlai_text), found none");
     return s;
 }
 

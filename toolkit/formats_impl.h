@@ -249,6 +249,34 @@ enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
 enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n);
 enum pl_status pl_clinc_read(struct pl_reader *r, const char *buf,
                              size_t n);
+enum pl_status pl_fasttext_read(struct pl_reader *r, struct pl_lines *lr);
+enum pl_status pl_parlai_text_read(struct pl_reader *r,
+                                   struct pl_lines *lr);
+
+/* Does the first line of s[0..n) look like fastText (a "__label__"
+ * token) or ParlAI text (known key:value fields)? */
+int pl_fasttext_sniff(const char *s, size_t n);
+int pl_parlai_text_sniff(const char *s, size_t n);
+
+/*
+ * The table layout of parlance's CSV/TSV writer, read back by the CSV
+ * reader (fmt_csv_turns.c): a row per turn, regrouped into dialogues.
+ * pl_turn_table_new returns a reader when the header names[0..n) has
+ * the columns dialogue_id, turn, role and text, else NULL with *st
+ * PL_OK (PL_ERR_NOMEM when out of memory). Each row goes to
+ * pl_turn_table_row (field i is fbuf + foff[i]; raw is the record,
+ * starting at line); pl_turn_table_end emits the last dialogue. Both
+ * return PL_OK or a fatal status.
+ */
+struct pl_turn_table;
+struct pl_turn_table *pl_turn_table_new(struct pl_reader *r,
+                                        char *const *names, size_t n,
+                                        enum pl_status *st);
+enum pl_status pl_turn_table_row(struct pl_turn_table *t, const char *fbuf,
+                                 const size_t *foff, const char *raw,
+                                 size_t raw_n, long line);
+enum pl_status pl_turn_table_end(struct pl_turn_table *t);
+void pl_turn_table_free(struct pl_turn_table *t);
 
 /* Log what an SGD schema.json holds (it is skipped, not read). */
 void pl_sgd_schema_note(const char *path, const char *buf, size_t n);

@@ -56,6 +56,8 @@ enum pl_format {
     PL_FMT_CSV,         /* comma-separated intent data with a header */
     PL_FMT_TSV,         /* tab-separated intent data with a header */
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
+    PL_FMT_FASTTEXT,    /* fastText "__label__x text" lines */
+    PL_FMT_PARLAI_TEXT, /* ParlAI's tab-separated text format */
     PL_FMT_COUNT
 };
 
@@ -94,6 +96,7 @@ struct pl_read_opts {
     const char *text_column;    /* CSV/TSV; NULL: "text" or first column */
     const char *label_column;   /* CSV/TSV; NULL: "label"/"intent"/
                                    "category" or second column */
+    const char *label_prefix;   /* fastText; NULL: "__label__" */
     pl_dialogue_fn on_dialogue;
     void *ctx;
     pl_reject_fn on_reject;     /* may be NULL */
