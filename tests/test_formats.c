@@ -175,7 +175,7 @@ static int no_surrogates(const struct pl_corpus *c)
 static void test_names(void)
 {
     const char *names[] = { "auto", "unified", "sgd", "clinc150", "csv",
-                            "tsv", "openai" };
+                            "tsv", "openai", "fasttext", "parlai_text" };
 
     for (int i = 0; i < PL_FMT_COUNT; i++) {
         CHECK_STR(pl_format_name((enum pl_format)i), names[i]);
@@ -218,7 +218,8 @@ static void test_sniff(void)
     pl_format_sniff(PUT("sn2/LICENSE", "MIT License\n\nCopyright\n"), &err);
     CHECK(has(pl_error_format(&err, msg, sizeof msg),
               "sn2/LICENSE:1:1: expected a known conversation format "
-              "(unified, sgd, clinc150, csv, tsv, openai), found text "
+              "(unified, sgd, clinc150, csv, tsv, openai, fasttext, "
+              "parlai_text), found text "
               "starting \"MIT License\""));
     pl_format_sniff(PUT("sn2/k.json", "{\"a\": 1, \"b\": [2]}"), &err);
     CHECK(has(err.message, "found a JSON object with keys \"a\", \"b\""));

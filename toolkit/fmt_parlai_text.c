@@ -12,11 +12,11 @@
  *   id           the speaker of the line's first turn;
  *   episode_done "True" (any case) ends the episode, "False" does not;
  *                another value does not either and is kept in extra;
- *   other keys   extra members of the line's first turn: a list of
- *                strings for label_candidates, text_candidates (and
- *                eval_labels beside labels), a string otherwise.
- * A line with neither text nor labels but other fields gives a user turn
- * with empty text; a line of only episode_done gives no turn.
+ *   other keys   extra members of the user turn: a list of strings for
+ *                label_candidates, text_candidates (and eval_labels
+ *                beside labels), a string otherwise.
+ * A line without text gives a user turn with empty text when it has
+ * other fields, or only an id; a line of only episode_done gives none.
  *
  * Values are unescaped as ParlAI writes them: "\n", "\t", "\r" are a
  * line feed, tab and carriage return, "__PIPE__" and "\|" a '|' that
@@ -299,6 +299,20 @@ static enum pl_status agent_turn(struct pt *p, const char *s, long i,
                                                           : PL_ERR_NOMEM;
 }
 
+/* The id field i as the speaker of t. */
+static enum pl_status take_speaker(struct pt *p, const char *s, size_t i,
+                                   struct pl_turn *t)
+{
+    const char *v = value_str(p, s, i);
+    char *speaker = v ? pl_strdup(v) : NULL;
+
+    if (!speaker)
+        return PL_ERR_NOMEM;
+    free(t->speaker);
+    t->speaker = speaker;
+    return PL_OK;
+}
+
 /* 1 for "true", 0 for "false" (any case, spaces around ignored), -1
  * for anything else. */
 static int truth(const char *v)
@@ -348,8 +362,8 @@ static enum pl_status other_fields(struct pt *p, const char *s, size_t t,
     return PL_OK;
 }
 
-/* The user turn of a line (text, or empty text when the line has only
- * other fields), then its agent turn. */
+/* The user turn of a line (text, or empty text when the line has other
+ * fields, or only an id), then its agent turn. */
 static enum pl_status line_turns(struct pt *p, const char *s, int *done)
 {
     long ti = find_field(p, s, "text"), li = find_field(p, s, "labels");
@@ -366,28 +380,20 @@ static enum pl_status line_turns(struct pt *p, const char *s, int *done)
         *done = truth(v);
         skip[3] = di;
     }
-    mapped = (ti >= 0) + (li >= 0) + (skip[3] >= 0);
-    if (ti >= 0 || (li < 0 && p->nf > mapped)) {
+    mapped = (ti >= 0) + (li >= 0) + (ii >= 0) + (skip[3] >= 0);
+    if (ti >= 0 || p->nf > mapped || (li < 0 && ii >= 0)) {
         if (!(t = new_turn(p, PL_ROLE_USER, ti >= 0 ? p->f[ti].a : 0)))
             return PL_ERR_NOMEM;
         v = ti >= 0 ? value_str(p, s, (size_t)ti) : "";
-        if (!v || pl_turn_set_text(t, v, strlen(v)) != PL_OK)
+        if (!v || pl_turn_set_text(t, v, strlen(v)) != PL_OK ||
+            other_fields(p, s, first, skip, 4) != PL_OK)
             return PL_ERR_NOMEM;
     }
     if (li >= 0 && agent_turn(p, s, li, lkey) != PL_OK)
         return PL_ERR_NOMEM;
-    if (first == p->d.n_turns)
+    if (ii < 0 || first == p->d.n_turns)
         return PL_OK;
-    t = &p->d.turns[first];
-    if (ii >= 0) {
-        char *speaker;
-
-        if (!(v = value_str(p, s, (size_t)ii)) || !(speaker = pl_strdup(v)))
-            return PL_ERR_NOMEM;
-        free(t->speaker);
-        t->speaker = speaker;
-    }
-    return other_fields(p, s, first, skip, 4);
+    return take_speaker(p, s, (size_t)ii, &p->d.turns[first]);
 }
 
 /* ---- episodes ------------------------------------------------------- */
@@ -454,7 +460,7 @@ static enum pl_status start_episode(struct pt *p)
     return PL_OK;
 }
 
-/* Keep the raw bytes for a reject; count them against the limit. */
+/* Keep the raw bytes for a reject, and count them. */
 static void keep_raw(struct pt *p, const char *s, size_t n)
 {
     size_t take = PL_REJECT_RAW_MAX - p->raw_len;
@@ -463,13 +469,6 @@ static void keep_raw(struct pt *p, const char *s, size_t n)
     memcpy(p->raw + p->raw_len, s, take);
     p->raw_len += take;
     p->bytes += n;
-    if (p->bytes > p->r->max_record && !p->broken) {
-        p->broken = 1;
-        pl_error_set(&p->why, PL_ERR_LIMIT, p->r->path, p->line, 1,
-                     "expected an episode of at most %zu bytes "
-                     "(max_record_bytes), found more by this line",
-                     p->r->max_record);
-    }
 }
 
 /* The episode is to be rejected for why (the first reason stays). */
@@ -542,7 +541,8 @@ static enum pl_status parse_line(struct pt *p, const char *s, size_t n,
     return PL_OK;
 }
 
-/* Is s[0..len) over the size limit, or does it hold a NUL byte? */
+/* Is the line s[0..len) or its episode over the size limit, or does
+ * the line hold a NUL byte? */
 static int bad_bytes(struct pt *p, const char *s, size_t len,
                      struct pl_error *why)
 {
@@ -553,6 +553,13 @@ static int bad_bytes(struct pt *p, const char *s, size_t len,
                      "expected a line of at most %zu bytes "
                      "(max_record_bytes), found %zu bytes",
                      p->r->max_record, len);
+        return 1;
+    }
+    if (p->bytes > p->r->max_record) {
+        pl_error_set(why, PL_ERR_LIMIT, p->r->path, p->line, 1,
+                     "expected an episode of at most %zu bytes "
+                     "(max_record_bytes), found more by this line",
+                     p->r->max_record);
         return 1;
     }
     if (zero < len) {
@@ -612,6 +619,7 @@ static enum pl_status long_line(struct pt *p, struct pl_lines *lr,
             break;
         total += n;
     }
+    total -= n - trim_eol(s, n);
     if (lr->failed)
         return pl_lines_error(p->r, lr);
     pl_error_set(&why, PL_ERR_LIMIT, p->r->path, p->line, 1,

@@ -2,8 +2,8 @@
  * The fastText writer: a line per turn that has intents,
  * "<prefix>a <prefix>b text". fastText splits lines on white space and
  * takes every token that starts with the prefix for a label, so the
- * writer keeps each line one example: line breaks in the text become
- * spaces, a text token that starts with the prefix gets a '_' in front
+ * writer keeps each line one example: line breaks (LF, CR) in the text
+ * become spaces, a text token that starts with the prefix gets a '_' in front
  * (a '-' when the prefix is all underscores), and white space inside an
  * intent becomes '_'. Each change is counted; nothing else of a record
  * fits in the format and all of it is counted as left out.
@@ -54,7 +54,7 @@ static int put_text(struct pl_writer *w, const char *s)
             fputc(escape_byte(prefix), w->fp);
             changed = 1;
         }
-        if (c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        if (c == '\n' || c == '\r') {
             c = ' ';
             changed = 1;
         }

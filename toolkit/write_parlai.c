@@ -208,9 +208,9 @@ static int extra_ok(const struct line *ln, const char *k, const json_t *v,
     return is_list_key(k) ? string_list(v) : json_is_string(v);
 }
 
-/* The owner's extra members as fields, but skip (its label list). */
+/* The user-side turn's extra members as fields. */
 static enum pl_status put_extra(struct pl_writer *w, const struct pl_turn *t,
-                                const char *skip, int last)
+                                int last)
 {
     struct parlai *p = w->state;
     enum pl_status st = PL_OK;
@@ -218,8 +218,6 @@ static enum pl_status put_extra(struct pl_writer *w, const struct pl_turn *t,
     json_t *v;
 
     json_object_foreach(t->extra, k, v) {
-        if (skip && !strcmp(k, skip))
-            continue;
         if (!extra_ok(&p->ln, k, v, last))
             w->st.lost[PL_LOSS_TURN_EXTRA]++;
         else if (json_is_array(v))
@@ -232,16 +230,16 @@ static enum pl_status put_extra(struct pl_writer *w, const struct pl_turn *t,
     return PL_OK;
 }
 
-/* What an agent turn that shares its line with a user-side turn
- * cannot keep: its speaker and extra members besides its labels. */
+/* What an agent turn's line cannot keep of it: extra members besides
+ * its labels, and its speaker when the line's id is the user side's. */
 static void lose_agent_side(struct pl_writer *w, const struct pl_turn *at,
-                            const char *key)
+                            const char *key, int shared)
 {
     size_t n = json_object_size(at->extra);
 
     if (string_list(json_object_get(at->extra, key)))
         n--;
-    w->st.lost[PL_LOSS_SPEAKER] += at->speaker[0] != '\0';
+    w->st.lost[PL_LOSS_SPEAKER] += shared && at->speaker[0] != '\0';
     w->st.lost[PL_LOSS_TURN_EXTRA] += (long)n;
 }
 
@@ -262,12 +260,10 @@ static enum pl_status put_line(struct pl_writer *w, const struct pl_turn *tt,
         st = put_list(w, key, at->text,
                       string_list(json_object_get(at->extra, key))
                           ? json_object_get(at->extra, key) : NULL);
-    if (st == PL_OK)
-        st = put_extra(w, owner, owner == at &&
-                       string_list(json_object_get(at->extra, key))
-                           ? key : NULL, last);
-    if (tt && at)
-        lose_agent_side(w, at, key);
+    if (st == PL_OK && tt)
+        st = put_extra(w, tt, last);
+    if (at)
+        lose_agent_side(w, at, key, tt != NULL);
     if (last)
         fputs(p->ln.fields ? "\tepisode_done:True" : "episode_done:True",
               w->fp);

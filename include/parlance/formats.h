@@ -120,7 +120,8 @@ struct pl_read_stats {
  * Detect the format of a file from its first bytes (a folder: of its first
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
  * what was seen: "path:1:1: expected a known conversation format
- * (unified, sgd, clinc150, csv, tsv, openai), found <first bytes>".
+ * (unified, sgd, clinc150, csv, tsv, openai, fasttext, parlai_text),
+ * found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);

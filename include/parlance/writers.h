@@ -10,8 +10,8 @@
  *   fasttext     one line per turn with at least one intent:
  *                "__label__a __label__b text". Carries the text and the
  *                intents, nothing else: read back, each line is a
- *                one-turn user dialogue. Line breaks (LF, CR, VT, FF) in
- *                the text become spaces, a word that starts with the
+ *                one-turn user dialogue. Line breaks (LF, CR) in the
+ *                text become spaces, a word that starts with the
  *                label prefix gets one more '_' in front (fastText would
  *                take it for a label), and white space inside an intent
  *                becomes '_'; each such change counts as a changed text
