@@ -20,7 +20,7 @@ struct got {
     char raw[MAX_REJ][200];
 };
 
-static void on_reject(const struct pl_reject *r, void *ctx)
+static inline void on_reject(const struct pl_reject *r, void *ctx)
 {
     struct got *g = ctx;
 
@@ -32,7 +32,7 @@ static void on_reject(const struct pl_reject *r, void *ctx)
     g->n_rej++;
 }
 
-static enum pl_status take(struct pl_dialogue *d, void *ctx)
+static inline enum pl_status take(struct pl_dialogue *d, void *ctx)
 {
     enum pl_status st = pl_corpus_take(ctx, d);
 
@@ -42,7 +42,7 @@ static enum pl_status take(struct pl_dialogue *d, void *ctx)
 }
 
 /* Read buf as the file name (format o->format or sniffed). */
-static void read_buf(struct got *g, const char *name, const char *buf,
+static inline void read_buf(struct got *g, const char *name, const char *buf,
                      size_t n, const struct pl_read_opts *base)
 {
     struct pl_read_opts o;
@@ -65,13 +65,13 @@ static void read_buf(struct got *g, const char *name, const char *buf,
 
 #define READ(g, name, lit, o) read_buf((g), (name), (lit), sizeof(lit) - 1, (o))
 
-static void got_free(struct got *g)
+static inline void got_free(struct got *g)
 {
     pl_corpus_free(g->c);
     g->c = NULL;
 }
 
-static int has(const char *hay, const char *needle)
+static inline int has(const char *hay, const char *needle)
 {
     if (hay && needle && strstr(hay, needle))
         return 1;
@@ -81,7 +81,7 @@ static int has(const char *hay, const char *needle)
 }
 
 /* The turn j of dialogue i, or NULL (a failed check) when missing. */
-static struct pl_turn *turn_at(const struct got *g, size_t i, size_t j)
+static inline struct pl_turn *turn_at(const struct got *g, size_t i, size_t j)
 {
     if (!CHECK(g->c && i < g->c->n_dialogues &&
                j < g->c->dialogues[i].n_turns))
@@ -89,13 +89,13 @@ static struct pl_turn *turn_at(const struct got *g, size_t i, size_t j)
     return &g->c->dialogues[i].turns[j];
 }
 
-static const char *extra_str(const struct pl_turn *t, const char *k)
+static inline const char *extra_str(const struct pl_turn *t, const char *k)
 {
     return json_string_value(json_object_get(t->extra, k));
 }
 
 /* Item i of the string array t->extra[k], or NULL. */
-static const char *extra_item(const struct pl_turn *t, const char *k,
+static inline const char *extra_item(const struct pl_turn *t, const char *k,
                               size_t i)
 {
     return json_string_value(json_array_get(json_object_get(t->extra, k),
@@ -107,7 +107,7 @@ static const char *extra_item(const struct pl_turn *t, const char *k,
 static char log_last[1024];
 static int log_count;
 
-static void log_keep(enum pl_log_level lvl, const char *msg, void *ctx)
+static inline void log_keep(enum pl_log_level lvl, const char *msg, void *ctx)
 {
     (void)lvl;
     (void)ctx;
@@ -115,14 +115,14 @@ static void log_keep(enum pl_log_level lvl, const char *msg, void *ctx)
     log_count++;
 }
 
-static void log_capture(void)
+static inline void log_capture(void)
 {
     log_last[0] = '\0';
     log_count = 0;
     pl_log_set(log_keep, NULL, PL_LOG_WARN);
 }
 
-static void log_release(void)
+static inline void log_release(void)
 {
     pl_log_set(NULL, NULL, PL_LOG_ERROR);
 }
