@@ -12,7 +12,9 @@
  * bare '|'), and a backslash is doubled where the reader would otherwise
  * take it for the start of an escape. A literal "__PIPE__" is written
  * "\__PIPE__". The output is built back to front, so each choice can
- * look at what follows it, which is what the reader sees.
+ * look at what follows it, which is what the reader sees. A line of one
+ * field whose value holds four spaces in a row ends with a tab, so the
+ * reader does not take the spaces for a field separator.
  */
 #include "writers_impl.h"
 
@@ -91,11 +93,13 @@ static const char *escape(struct esc *e, const char *s, size_t n,
 
 /* ---- lines ---------------------------------------------------------- */
 
-/* The line being written: its keys, so none is written twice. */
+/* The line being written: its keys, so none is written twice, and
+ * whether a value holds four spaces in a row. */
 struct line {
     const char *keys[64];
     size_t n_keys;
     int fields;
+    int spaces;
 };
 
 struct parlai {
@@ -128,6 +132,7 @@ static enum pl_status put_value(struct pl_writer *w, const char *s,
     if (!e)
         return PL_ERR_NOMEM;
     fwrite(e, 1, n, w->fp);
+    p->ln.spaces |= strstr(s, "    ") != NULL;
     return PL_OK;
 }
 
@@ -265,8 +270,10 @@ static enum pl_status put_line(struct pl_writer *w, const struct pl_turn *tt,
     if (at)
         lose_agent_side(w, at, key, tt != NULL);
     if (last)
-        fputs(p->ln.fields ? "\tepisode_done:True" : "episode_done:True",
+        fputs(p->ln.fields++ ? "\tepisode_done:True" : "episode_done:True",
               w->fp);
+    if (p->ln.fields == 1 && p->ln.spaces)
+        fputc('\t', w->fp);
     fputc('\n', w->fp);
     w->st.records++;
     return st;
