@@ -31,7 +31,8 @@ static const char crafted[] =
     "\"text\":\"Sure, __label__x and C:\\\\path\\\\n\\\\\","
     "\"intents\":[\"ack me\"],\"meta\":{\"lang\":\"en\"},"
     "\"extra\":{\"labels\":[\"Sure\",\"Of course\"]}},"
-    "{\"role\":\"tool\",\"speaker\":\"function\",\"text\":\"{\\\"ok\\\":true}\","
+    "{\"role\":\"tool\",\"speaker\":\"function\","
+    "\"text\":\"{\\\"ok\\\":true}\","
     "\"extra\":{\"tool_call_id\":\"c1\"},\"meta\":{\"tool_call_id\":\"c1\"}},"
     "{\"role\":\"other\",\"speaker\":\"narrator\",\"text\":\"(silence)\"},"
     "{\"role\":\"agent\",\"text\":\"\",\"extra\":{\"tool_calls\":[{\"id\":"
@@ -45,7 +46,8 @@ static const char crafted[] =
     "\"intents\":[\"book flight\"]},"
     "{\"role\":\"user\","
     "\"text\":\"also __PIPE__ literal, \\\\_ and \\\\| and a|b\","
-    "\"intents\":[\"\",\"tail\\\\\",\"x\\\\y\"],\"extra\":{\"content\":[{\"type\":"
+    "\"intents\":[\"\",\"tail\\\\\",\"x\\\\y\"],"
+    "\"extra\":{\"content\":[{\"type\":"
     "\"text\",\"text\":\"also __PIPE__ literal, \\\\_ and \\\\| and a|b\"},"
     "{\"type\":\"image_url\",\"image_url\":{\"url\":\"u\"}}]},"
     "\"meta\":{\"non_text_parts\":1}}]}\n"
@@ -405,8 +407,43 @@ static void test_parlai_case23_written(void)
     free(w.buf);
 }
 
-/* Every string of up to three pieces that matter to the escapes goes
- * out as a text, a label list and an extra field and comes back. */
+/* Does s come back from the ParlAI writer and reader as a user text,
+ * an extra field and an agent turn's label alternatives? */
+static int escape_round_trip(const char *s)
+{
+    struct pl_corpus *c = pl_corpus_new("esc");
+    struct pl_dialogue d, *e;
+    struct pl_turn *t;
+    struct out w;
+    struct got g;
+    int ok;
+
+    pl_dialogue_init(&d, "x");
+    t = pl_dialogue_add_turn(&d);
+    pl_turn_set_text(t, s, strlen(s));
+    json_object_set_new(t->extra, "note", json_string(s));
+    t = pl_dialogue_add_turn(&d);
+    t->role = PL_ROLE_AGENT;
+    pl_turn_set_text(t, s, strlen(s));
+    json_object_set_new(t->extra, "labels", json_pack("[s,s]", s, s));
+    pl_corpus_take(c, &d);
+    write_corpus(&w, c, PL_FMT_PARLAI_TEXT, NULL);
+    read_buf(&g, "e.txt", w.buf, w.len, NULL);
+    e = g.c->n_dialogues == 1 ? &g.c->dialogues[0] : NULL;
+    ok = e && e->n_turns == 2 && !strcmp(e->turns[0].text, s) &&
+         !strcmp(e->turns[1].text, s) &&
+         same_opt(extra_str(&e->turns[0], "note"), s) &&
+         same_opt(extra_item(&e->turns[1], "labels", 1), s);
+    if (!ok)
+        fprintf(stderr, "  escape round trip fails for \"%s\": %s\n", s,
+                w.buf);
+    got_free(&g);
+    free(w.buf);
+    pl_corpus_free(c);
+    return ok;
+}
+
+/* Every string of one to three pieces that matter to the escapes. */
 static void test_parlai_escapes(void)
 {
     static const char *const piece[] = {
@@ -416,49 +453,18 @@ static void test_parlai_escapes(void)
     enum { P = sizeof piece / sizeof *piece };
     long bad = 0, total = 0;
 
-    for (int i = 0; i < P * P * P + P * P + P; i++) {
-        struct pl_corpus *c = pl_corpus_new("esc");
-        struct pl_dialogue d;
-        struct pl_turn *t;
+    for (int i = 0; i < P * P * P + P * P + P && bad < 5; i++, total++) {
         char s[64] = "";
-        struct out w;
-        struct got g;
-        json_t *labels;
 
         for (int k = i; ; k = k / P - 1) {
             strcat(s, piece[k % P]);
             if (k < P)
                 break;
         }
-        pl_dialogue_init(&d, "x");
-        t = pl_dialogue_add_turn(&d);
-        pl_turn_set_text(t, s, strlen(s));
-        json_object_set_new(t->extra, "note", json_string(s));
-        t = pl_dialogue_add_turn(&d);
-        t->role = PL_ROLE_AGENT;
-        pl_turn_set_text(t, s, strlen(s));
-        labels = json_pack("[s,s]", s, s);
-        json_object_set_new(t->extra, "labels", labels);
-        pl_corpus_take(c, &d);
-        write_corpus(&w, c, PL_FMT_PARLAI_TEXT, NULL);
-        read_buf(&g, "e.txt", w.buf, w.len, NULL);
-        total++;
-        if (g.c->n_dialogues != 1 || g.c->dialogues[0].n_turns != 2 ||
-            strcmp(g.c->dialogues[0].turns[0].text, s) ||
-            strcmp(g.c->dialogues[0].turns[1].text, s) ||
-            !same_opt(extra_str(&g.c->dialogues[0].turns[0], "note"), s) ||
-            !same_opt(extra_item(&g.c->dialogues[0].turns[1], "labels", 1),
-                      s)) {
-            if (bad++ < 5)
-                fprintf(stderr, "  escape round trip fails for \"%s\": %s\n",
-                        s, w.buf);
-        }
-        got_free(&g);
-        free(w.buf);
-        pl_corpus_free(c);
+        bad += !escape_round_trip(s);
     }
     CHECK_INT(bad, 0);
-    CHECK_INT(total, 13 * 13 * 13 + 13 * 13 + 13);
+    CHECK_INT(total, P * P * P + P * P + P);
 }
 
 /* ---- fastText ---------------------------------------------------------- */

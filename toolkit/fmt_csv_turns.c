@@ -4,7 +4,8 @@
  * turn, role and text: a row per turn, consecutive rows with the same
  * dialogue_id forming one dialogue.
  *
- * Columns (any order, names in any case): dialogue_id; corpus and split
+ * Columns (any order, names in any case): dialogue_id (empty:
+ * "<file stem>:<n>", n counting dialogues from 0); corpus and split
  * (empty: from the file name, as for other tables); turn, the turn's
  * position in its dialogue counting from 0; role (a role name or alias);
  * speaker; text; intents and acts, '|'-separated with "\|" and "\\"
@@ -13,6 +14,9 @@
  * metadata, plain strings, or JSON values when the name ends in ":json";
  * an empty cell leaves the key out. Any other column becomes turn
  * metadata named by its header, a string, as in other tables.
+ *
+ * A row numbered 0 always starts a dialogue, so two dialogues with the
+ * same id next to each other stay apart.
  *
  * A dialogue is one record. Its dialogue-level cells (corpus, split,
  * dialogue.*) must be the same on each of its rows, and its turn numbers
@@ -393,7 +397,7 @@ static enum pl_status take_row(struct pl_turn_table *t, const struct row *w)
         snprintf(made, sizeof made, "%s:%ld", t->fn.stem, t->index);
         id = made;
     }
-    if (t->have && strcmp(id, t->d.id)) {
+    if (t->have && (strcmp(id, t->d.id) || !strcmp(turn, "0"))) {
         enum pl_status st = end_dialogue(t);
 
         if (st != PL_OK)

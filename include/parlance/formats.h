@@ -22,14 +22,24 @@
  *   csv, tsv  a header row, RFC 4180 quoting for both; a one-turn user
  *             dialogue per row, id "<file stem>:<row>"; other columns
  *             become turn meta (strings); split from a train/dev/val/test
- *             file stem.
+ *             file stem. A header with dialogue_id, turn, role and text
+ *             columns is the turn table the CSV writer makes: a turn per
+ *             row, regrouped into dialogues (fmt_csv_turns.c).
  *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
  *             null content is "", text parts are joined with "\n", tool
  *             call ids are kept in meta to link calls and results.
+ *   fasttext  a one-turn user dialogue per line, id "<stem>:<n>"; every
+ *             token starting with o->label_prefix ("__label__") is an
+ *             intent, the rest of the line the text.
+ *   parlai_text  ParlAI's tab-separated "key:value" lines; a dialogue
+ *             per episode (up to episode_done:True), id "<stem>:<n>";
+ *             text -> user turn, the first label -> agent turn, other
+ *             fields -> the user turn's extra; ParlAI's escapes undone.
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
- * the start of a file is skipped and not counted. unified, openai, csv
- * and tsv stream record by record in bounded memory. sgd and clinc150
+ * the start of a file is skipped and not counted. unified, openai, csv,
+ * tsv, fasttext and parlai_text stream record by record in bounded
+ * memory (a ParlAI episode and a turn-table dialogue are one record). sgd and clinc150
  * files are read whole and cut into records by a structural scan, so each
  * record is still parsed, located and rejected on its own; a syntax error
  * that breaks the document's structure rejects the rest of that file as

@@ -19,27 +19,33 @@
  *   parlai_text  ParlAI's tab-separated text format, an episode per
  *                dialogue: a line pairs a turn of the user side (any role
  *                but agent) as "text:" with the agent turn after it as
- *                "labels:"; "episode_done:True" ends the last line. The
- *                user-side turn's speaker goes to "id:"; turn extra
- *                members that are strings (string lists for the list keys
+ *                "labels:"; an agent turn with no user-side turn before
+ *                it gets a line of its own; "episode_done:True" ends the
+ *                last line. "id:" is the speaker of the line's first
+ *                turn; the user-side turn's extra members that are
+ *                strings (string lists for the list keys
  *                label_candidates, text_candidates, eval_labels) become
- *                fields of their line; an agent turn's extra "labels" or
+ *                fields of its line; an agent turn's extra "labels" or
  *                "eval_labels" list gives the other label alternatives.
  *                Tabs, line breaks and '|' are escaped as "\t", "\n",
- *                "\r" and "__PIPE__" (see fmt_parlai_text.c). Roles
- *                other than user and agent, agent speakers, intents,
- *                acts, slots, timestamps, metadata and dialogue ids are
- *                not carried.
+ *                "\r" and "__PIPE__" (see write_parlai.c). Roles other
+ *                than user and agent, the speaker of an agent turn that
+ *                shares its line, other extra members, intents, acts,
+ *                slots, timestamps, metadata and dialogue ids are not
+ *                carried, nor a dialogue without turns.
  *   openai       {"messages": [...]} per dialogue; roles user, assistant
- *                (agent), system, tool; a speaker that is not the role's
- *                name goes to the message's "name"; turn extra members
- *                become message members (tool_calls, tool_call_id, a
+ *                (agent), system, tool (developer and function when
+ *                that was the speaker); a speaker that is not the role's
+ *                name goes to the message's "name" when it fits OpenAI's
+ *                pattern ([A-Za-z0-9_-], at most 64). Of extra, only
+ *                members OpenAI defines are written: name, tool_calls,
+ *                tool_call_id, function_call, weight, refusal, audio, a
  *                content parts array whose text parts still give the
- *                turn's text) and dialogue extra members top-level
- *                members. Role other is written as user (counted);
- *                intents, acts, slots, timestamps, metadata (except the
- *                tool-call links the reader derives again) and dialogue
- *                ids are not carried.
+ *                turn's text; top-level tools, functions,
+ *                parallel_tool_calls. Role other is written as user
+ *                (counted); intents, acts, slots, timestamps, metadata
+ *                (but the tool-call links the reader derives again),
+ *                dialogue ids and other extra are not carried.
  *   csv, tsv     a header, then one row per turn: dialogue_id, corpus,
  *                split, turn, role, speaker, text, intents, acts,
  *                timestamp, then "dialogue.K" per dialogue metadata key
@@ -53,9 +59,11 @@
  *                pl_writer_close. Slots, extra members and normalised
  *                text are not carried.
  *
- * Everywhere: a dialogue without turns has nothing to write (counted),
- * and an empty intent or act is left out (counted). Origins are never
- * written except by unified: read back, records come from the new file.
+ * Everywhere but unified: an empty intent or act is left out (counted),
+ * and origins are not written (read back, records come from the new
+ * file); an id, corpus or split a reader made up from the file name is
+ * origin too and not counted. Only unified and openai can write a
+ * dialogue without turns.
  */
 #ifndef PARLANCE_WRITERS_H
 #define PARLANCE_WRITERS_H
@@ -118,7 +126,9 @@ enum pl_status pl_writer_open(enum pl_format f, FILE *fp,
 
 /*
  * Write one dialogue (d is only read). PL_ERR_IO when writing fails,
- * PL_ERR_DATA when d holds text that is not valid UTF-8.
+ * PL_ERR_DATA when the JSON writers (unified, openai, and csv/tsv,
+ * which spool JSON) meet text that is not valid UTF-8; fasttext and
+ * parlai_text copy the bytes as they are.
  */
 enum pl_status pl_writer_write(struct pl_writer *w,
                                const struct pl_dialogue *d,
