@@ -1,6 +1,7 @@
 /*
  * parlance convert: any readable format to unified JSONL, streamed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,9 @@ static enum pl_status write_one(struct pl_dialogue *d, void *ctx)
     struct conv *c = ctx;
     enum pl_status st = pl_dialogue_write(c->fp, d, &c->write_err);
 
+    if (st == PL_ERR_IO)
+        pl_error_set(&c->write_err, st, c->out ? c->out : "<stdout>", 0, 0,
+                     "cannot write: %s", strerror(errno));
     pl_dialogue_fini(d);
     return st;
 }
