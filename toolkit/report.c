@@ -120,6 +120,7 @@ static void put_data(struct buf *b, const json_t *r)
     put(b, "## Data\n\n| | source | target |\n|---|---|---|\n");
     static const char *const rows[][2] = {
         { "path", "path" }, { "format", "formats" },
+        { "files skipped (no known format)", "files_skipped" },
         { "dialogues", "dialogues" }, { "turns", "turns" },
         { "records rejected", "rejected" },
         { "records with repaired UTF-8", "utf8_repaired" },

@@ -146,8 +146,9 @@ static json_t *side_json(const struct side *s)
 
     for (size_t i = 0; i < s->corpus->n_dialogues; i++)
         turns += s->corpus->dialogues[i].n_turns;
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:I}",
-                     "path", s->path, "formats", s->stats.formats,
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:I, "
+                     "s:I}", "path", s->path, "formats", s->stats.formats,
+                     "files_skipped", (json_int_t)s->stats.files_skipped,
                      "dialogues", (json_int_t)s->corpus->n_dialogues,
                      "turns", (json_int_t)turns,
                      "records_read", (json_int_t)s->stats.read,
