@@ -31,6 +31,9 @@ struct pl_transfer_opts {
     float finetune_lr;              /* default 1e-3 */
     double test_fraction;           /* seeded split when none, def. 0.3 */
     unsigned long long seed;        /* default 13 */
+    double min_zero_shot;           /* zero-shot is scored when source
+                                       labels cover this share of the
+                                       target test, default 0.05 */
     int min_slice;                  /* smaller slices are flagged, def. 20 */
     int max_slice_values;           /* fields with more are skipped, 40 */
     int resamples;                  /* bootstrap resamples, default 1000 */
