@@ -21,7 +21,10 @@ struct pl_transfer_opts {
     enum pl_format source_format;   /* PL_FMT_AUTO: detect */
     enum pl_format target_format;
     enum pl_utf8_policy utf8;
-    struct pl_feature_opts feat;
+    struct pl_feature_opts feat;    /* pl_feature_opts_default, but with
+                                       case folded and context -1 (auto:
+                                       4 turns when the source's labels
+                                       persist across turns, else 0) */
     int dim;                        /* E, default 64 */
     int hidden;                     /* H, default 128 */
     int epochs;                     /* source and target-only, default 8 */

@@ -40,7 +40,8 @@ static const char HELP[] =
     "                       model with each turn (auto: 4 when the source's\n"
     "                       labels persist from turn to turn like a\n"
     "                       dialogue state, else 0)\n"
-    "  --casefold           fold case before tokenising\n"
+    "  --no-casefold        keep letter case (the model folds case by\n"
+    "                       default; --casefold says so explicitly)\n"
     "  --nfkc               NFKC instead of NFC (changes meaning of some\n"
     "                       characters; off by default)\n"
     "  --strip-marks        remove accents and other combining marks\n"
@@ -154,6 +155,8 @@ static int parse_other(struct args *a, struct topts *t, int *bad)
                              "found \"%s\"", v) != 0;
     } else if (arg_flag(a, "--casefold"))
         t->o.feat.text.casefold = 1;
+    else if (arg_flag(a, "--no-casefold"))
+        t->o.feat.text.casefold = 0;
     else if (arg_flag(a, "--nfkc"))
         t->o.feat.text.form = PL_NORM_NFKC;
     else if (arg_flag(a, "--strip-marks"))
