@@ -244,7 +244,9 @@ static enum pl_status pj_message(struct pj *p, json_t *m, long i, long j)
     if (!json_is_object(m))
         return pj_bad(p, i, j, "a message object", m);
     if (who && !json_is_string(who))
-        return pj_bad(p, i, j, "a speaker \"id\" string", who);
+        return pj_bad(p, i, j, strcmp(skip[1], "id") ? "a \"speaker\" string"
+                                                     : "an \"id\" string",
+                      who);
     text = json_object_get(m, "text");
     if (text && !json_is_string(text))
         return pj_bad(p, i, j, "a \"text\" string", text);

@@ -146,12 +146,15 @@ static enum pl_status sg_build(struct pl_chat *c, struct pl_dialogue *d,
         return pl_error_set(&c->why, PL_ERR_FORMAT, c->r->path, line, col,
                             "expected a conversation object, found %s",
                             pl_json_kind(obj));
+    if (!msgs)
+        return pl_error_set(&c->why, PL_ERR_FORMAT, c->r->path, line, col,
+                            "expected a \"conversations\" array of turns "
+                            "(or \"conversation\", \"messages\", "
+                            "\"items\"), found none of them");
     if (!json_is_array(msgs))
         return pl_error_set(&c->why, PL_ERR_FORMAT, c->r->path, line, col,
-                            "expected a \"%s\" array of turns (or "
-                            "\"conversation\", \"messages\", \"items\"), "
-                            "found %s", key,
-                            msgs ? pl_json_kind(msgs) : "nothing");
+                            "%s: expected an array of turns, found %s", key,
+                            pl_json_kind(msgs));
     skip[0] = key;
     if (pl_json_copy_except(d->extra, obj, skip) != 0)
         return pl_chat_nomem(c, line, col);

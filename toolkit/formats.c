@@ -451,6 +451,8 @@ static const struct {
 } json_messages[] = {
     { "unexpected token", "a JSON value", "", 0 },
     { "invalid token", "a JSON value", "", 0 },
+    { "premature end of input", "a complete JSON value",
+      "end of file after ", 0 },
     { "duplicate object key", "unique keys", "a repeated key ", 0 },
     { "invalid Unicode ", "a valid Unicode escape", "", 1 },
     { "\\u0000 is not allowed without JSON_ALLOW_NUL",
