@@ -355,6 +355,37 @@ static void test_openai_parts(void)
     got_free(&g);
 }
 
+/* Case 20: the tool result (turn 4) is linked to the call (turn 3). */
+static void test_openai_case20_link(void)
+{
+    struct got g;
+    struct pl_dialogue *d;
+
+    PUT("oa/case20.jsonl",
+        "{\"messages\":[{\"role\":\"system\",\"content\":\"You are a booking "
+        "assistant.\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+        "\"text\":\"Table for two\"},{\"type\":\"image_url\",\"image_url\":"
+        "{\"url\":\"https://example.org/m.png\"}},{\"type\":\"text\","
+        "\"text\":\"at 7pm?\"}]},{\"role\":\"assistant\",\"content\":null,"
+        "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+        "\"function\":{\"name\":\"find_table\",\"arguments\":"
+        "\"{\\\"size\\\":2,\\\"time\\\":\\\"19:00\\\"}\"}}]},{\"role\":"
+        "\"tool\",\"tool_call_id\":\"call_1\",\"content\":"
+        "\"{\\\"available\\\":true}\"},{\"role\":\"assistant\",\"content\":"
+        "\"Booked for 7pm.\"}]}\n");
+    read_with(&g, tpath("oa/case20.jsonl"), NULL);
+    if (read_ok(&g) && CHECK_INT((d = dlg(&g, 0))->n_turns, 5)) {
+        CHECK_STR(d->turns[1].text, "Table for two\nat 7pm?");
+        CHECK_STR(d->turns[2].text, "");
+        CHECK_INT(meta_int(d->turns[3].meta, "tool_call_turn"), 2);
+        CHECK(json_object_get(d->turns[3].meta,
+                              "tool_call_unmatched") == NULL);
+        CHECK_INT(count_role(g.c, PL_ROLE_AGENT), 2);
+        CHECK_STR(log_seen, "");
+    }
+    got_free(&g);
+}
+
 /* Parallel tool calls answered out of order, a result for a call that
  * was never made, a result without an id, and the legacy function call
  * shape: every turn kept, links in meta, the rest flagged and warned. */
@@ -562,7 +593,8 @@ static void test_real_openai(void)
     }
     CHECK_INT(count_turns(g.c), 3 + 9 + 2 + 2 + 3);
     CHECK_INT(strlen(dlg(&g, 4)->turns[2].text), 26000);
-    CHECK(!strncmp(dlg(&g, 4)->turns[2].text, "Eat a banana!Eat a banana!", 26));
+    CHECK(!strncmp(dlg(&g, 4)->turns[2].text, "Eat a banana!Eat a banana!",
+                   26));
     CHECK(all_round_trip(g.c));
     got_free(&g);
 }
@@ -1217,6 +1249,7 @@ int main(void)
     test_names();
     test_sniff();
     test_openai_parts();
+    test_openai_case20_link();
     test_openai_tools();
     test_openai_logs();
     test_openai_damaged();
