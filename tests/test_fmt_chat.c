@@ -323,7 +323,9 @@ static void test_openai_parts(void)
         "\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":"
         "\"I can't say.\"}]},{\"role\":\"assistant\",\"content\":null,"
         "\"refusal\":\"No.\"},{\"role\":\"user\",\"content\":[]},{\"role\":"
-        "\"user\",\"name\":\"ana\",\"content\":\"hi\"}]}\n");
+        "\"user\",\"name\":\"ana\",\"content\":\"hi\"}]}\n"
+        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+        "\"text\":\"\"},\"x\",{\"type\":\"text\",\"text\":\"\"}]}]}\n");
     read_with(&g, tpath("oa/parts.jsonl"), NULL);
     if (!read_ok(&g) || !CHECK((d = dlg(&g, 0)) != NULL) ||
         !CHECK_INT(d->n_turns, 6)) {
@@ -351,6 +353,9 @@ static void test_openai_parts(void)
     CHECK(json_object_get(d->turns[4].meta, "non_text_parts") == NULL);
     CHECK_STR(d->turns[5].speaker, "user");
     CHECK_STR(meta_str(d->turns[5].extra, "name"), "ana");
+    d = dlg(&g, 1);
+    CHECK_STR(d->turns[0].text, "\nx\n");
+    CHECK(json_object_get(d->turns[0].meta, "non_text_parts") == NULL);
     CHECK(all_round_trip(g.c));
     got_free(&g);
 }

@@ -101,7 +101,7 @@ static int note_other(json_t *types, const json_t *p)
 /* Join the text parts of a with "\n" into t; meta counts the others. */
 static enum pl_status parts_text(const json_t *a, struct pl_turn *t)
 {
-    size_t len = 0, k = 0, i, other = 0;
+    size_t len = 0, k = 0, i, other = 0, texts = 0;
     json_t *types = json_array(), *p;
     const char *s;
     char *buf = NULL;
@@ -118,7 +118,7 @@ static enum pl_status parts_text(const json_t *a, struct pl_turn *t)
     if (!bad && (buf = malloc(len + 1)))
         json_array_foreach(a, i, p)
             if ((s = part_text(p, &refusal))) {
-                if (k)
+                if (texts++)
                     buf[k++] = '\n';
                 memcpy(buf + k, s, strlen(s));
                 k += strlen(s);
