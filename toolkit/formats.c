@@ -74,7 +74,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 }
 
 static const char *const format_names[PL_FMT_COUNT] = {
-    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai"
+    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "sharegpt", "parlai_jsonl"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -450,6 +451,8 @@ static const struct {
 } json_messages[] = {
     { "unexpected token", "a JSON value", "", 0 },
     { "invalid token", "a JSON value", "", 0 },
+    { "premature end of input", "a complete JSON value",
+      "end of file after ", 0 },
     { "duplicate object key", "unique keys", "a repeated key ", 0 },
     { "invalid Unicode ", "a valid Unicode escape", "", 1 },
     { "\\u0000 is not allowed without JSON_ALLOW_NUL",
@@ -578,7 +581,11 @@ static void scan_keys(struct pl_jscan *js, struct keys *k)
 /* What the object at js->pos says: JSON Lines or a CLINC150 document. */
 static enum pl_format object_format(struct pl_jscan *js, struct keys *k)
 {
+    enum pl_format chat = pl_chat_sniff(js, 0);
+
     scan_keys(js, k);
+    if (chat != PL_FMT_AUTO)
+        return chat;
     if (k->messages)
         return PL_FMT_OPENAI;
     if (k->id && k->turns)
@@ -625,6 +632,8 @@ static enum pl_format sniff_json(struct pl_jscan *js, int *schema,
         snprintf(desc, dn, "a JSON array without objects");
         return PL_FMT_AUTO;
     }
+    if (pl_chat_sniff(js, 1) == PL_FMT_SHAREGPT)
+        return PL_FMT_SHAREGPT;
     scan_keys(js, &k);
     if (k.dialogue_id || k.service_name) {
         *schema = !k.dialogue_id;
@@ -779,7 +788,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai), found %s", desc);
+                     "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl), "
+                     "found %s", desc);
     return f;
 }
 
@@ -862,6 +872,10 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_unified_read(r, &lr);
     else if (f == PL_FMT_OPENAI)
         st = pl_openai_read(r, &lr);
+    else if (f == PL_FMT_SHAREGPT)
+        st = pl_sharegpt_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_JSONL)
+        st = pl_parlai_jsonl_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -1096,8 +1110,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if (s == PL_OK && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
-                         "(unified, sgd, clinc150, csv, tsv, openai), "
-                         "found none");
+                         "(unified, sgd, clinc150, csv, tsv, openai, "
+                         "sharegpt, parlai_jsonl), found none");
     return s;
 }
 

@@ -23,13 +23,23 @@
  *             dialogue per row, id "<file stem>:<row>"; other columns
  *             become turn meta (strings); split from a train/dev/val/test
  *             file stem.
- *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
- *             null content is "", text parts are joined with "\n", tool
- *             call ids are kept in meta to link calls and results.
+ *   openai    a dialogue per {"messages": [...]} line (also logged
+ *             completions {"request", "response"} and Batch API input
+ *             {"body"}), id "<stem>:<n>"; null content is "", text parts
+ *             are joined with "\n", tool results are linked to the turn
+ *             making their call in turn meta (tool_call_turn), unmatched
+ *             ones flagged (tool_call_unmatched) and warned about.
+ *   sharegpt  a dialogue per {"conversations": [{"from", "value"}]}, in
+ *             a JSON array or one per line; role aliases (human, gpt,
+ *             ...), unknown speakers kept as role other and warned about.
+ *   parlai_jsonl  a dialogue per {"dialog": [...]} line, both dialog
+ *             shapes (exchanges of messages, or a flat list); roles from
+ *             the speaker id (see fmt_parlai_jsonl.c).
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
- * the start of a file is skipped and not counted. unified, openai, csv
- * and tsv stream record by record in bounded memory. sgd and clinc150
+ * the start of a file is skipped and not counted. unified, openai,
+ * parlai_jsonl, csv, tsv and ShareGPT JSON Lines stream record by record
+ * in bounded memory; a ShareGPT JSON document is read whole. sgd and clinc150
  * files are read whole and cut into records by a structural scan, so each
  * record is still parsed, located and rejected on its own; a syntax error
  * that breaks the document's structure rejects the rest of that file as
@@ -56,10 +66,13 @@ enum pl_format {
     PL_FMT_CSV,         /* comma-separated intent data with a header */
     PL_FMT_TSV,         /* tab-separated intent data with a header */
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
+    PL_FMT_SHAREGPT,    /* ShareGPT JSON array or JSONL {conversations} */
+    PL_FMT_PARLAI_JSONL, /* ParlAI Conversations JSONL {"dialog": [...]} */
     PL_FMT_COUNT
 };
 
-/* "unified", "sgd", "clinc150", "csv", "tsv", "openai". */
+/* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "sharegpt",
+ * "parlai_jsonl". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
@@ -118,7 +131,8 @@ struct pl_read_stats {
  * Detect the format of a file from its first bytes (a folder: of its first
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
  * what was seen: "path:1:1: expected a known conversation format
- * (unified, sgd, clinc150, csv, tsv, openai), found <first bytes>".
+ * (unified, sgd, clinc150, csv, tsv, openai, sharegpt, parlai_jsonl),
+ * found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);
