@@ -75,7 +75,7 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
-    "fasttext", "parlai_text"
+    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -451,6 +451,8 @@ static const struct {
 } json_messages[] = {
     { "unexpected token", "a JSON value", "", 0 },
     { "invalid token", "a JSON value", "", 0 },
+    { "premature end of input", "a complete JSON value",
+      "end of file after ", 0 },
     { "duplicate object key", "unique keys", "a repeated key ", 0 },
     { "invalid Unicode ", "a valid Unicode escape", "", 1 },
     { "\\u0000 is not allowed without JSON_ALLOW_NUL",
@@ -579,7 +581,11 @@ static void scan_keys(struct pl_jscan *js, struct keys *k)
 /* What the object at js->pos says: JSON Lines or a CLINC150 document. */
 static enum pl_format object_format(struct pl_jscan *js, struct keys *k)
 {
+    enum pl_format chat = pl_chat_sniff(js, 0);
+
     scan_keys(js, k);
+    if (chat != PL_FMT_AUTO)
+        return chat;
     if (k->messages)
         return PL_FMT_OPENAI;
     if (k->id && k->turns)
@@ -626,6 +632,8 @@ static enum pl_format sniff_json(struct pl_jscan *js, int *schema,
         snprintf(desc, dn, "a JSON array without objects");
         return PL_FMT_AUTO;
     }
+    if (pl_chat_sniff(js, 1) == PL_FMT_SHAREGPT)
+        return PL_FMT_SHAREGPT;
     scan_keys(js, &k);
     if (k.dialogue_id || k.service_name) {
         *schema = !k.dialogue_id;
@@ -677,6 +685,17 @@ static int table_record(const char *s, size_t n, size_t *pos, char delim,
 }
 
 /* The first bytes of the first line, quoted and escaped, for messages. */
+/* A NUL byte, or invalid UTF-8 in the first bytes (a cut at the end of
+ * the sample does not count). */
+static int looks_binary(const char *s, size_t n)
+{
+    size_t head = n < 512 ? n : 512, first_bad;
+
+    if (memchr(s, '\0', head))
+        return 1;
+    return pl_utf8_validate(s, head, &first_bad) > 0 && first_bad + 4 < head;
+}
+
 static void describe_text(const char *s, size_t n, char *desc, size_t dn)
 {
     char q[64];
@@ -692,7 +711,9 @@ static void describe_text(const char *s, size_t n, char *desc, size_t dn)
             k += (size_t)snprintf(q + k, sizeof q - k, "\\x%02X", c);
     }
     q[k < sizeof q ? k : sizeof q - 1] = '\0';
-    if (n)
+    if (n && looks_binary(s, n))
+        snprintf(desc, dn, "binary data (not text)");
+    else if (n)
         snprintf(desc, dn, "text starting \"%s\"", q);
     else
         snprintf(desc, dn, "an empty file");
@@ -776,8 +797,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai, fasttext, parlai_text), "
-                     "found %s", desc);
+                     "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
+                     "fasttext, parlai_text), found %s", desc);
     return f;
 }
 
@@ -860,6 +881,10 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_unified_read(r, &lr);
     else if (f == PL_FMT_OPENAI)
         st = pl_openai_read(r, &lr);
+    else if (f == PL_FMT_SHAREGPT)
+        st = pl_sharegpt_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_JSONL)
+        st = pl_parlai_jsonl_read(r, &lr);
     else if (f == PL_FMT_FASTTEXT)
         st = pl_fasttext_read(r, &lr);
     else if (f == PL_FMT_PARLAI_TEXT)
@@ -901,6 +926,38 @@ static enum pl_status read_stream(struct pl_reader *r, enum pl_format f)
     return st;
 }
 
+/* Files that travel with corpora and are read by a reader beside them
+ * or are plainly not dialogues: skipped without a warning. */
+static int is_aux_name(const char *path)
+{
+    static const char *const names[] = { "domains.json", "categories.json",
+                                         "valListFile", "testListFile",
+                                         "trainListFile" };
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(base, names[i]))
+            return 1;
+    return 0;
+}
+
+/* A file in a folder that is not in any known format is skipped, but
+ * never silently: it is named with what was found, and counted. */
+static void note_skipped(struct pl_reader *r, const char *path,
+                         const struct pl_error *why)
+{
+    char buf[2048];
+
+    if (is_aux_name(path)) {
+        pl_log(PL_LOG_DEBUG, "%s: skipped (a file that goes with a corpus)",
+               path);
+        return;
+    }
+    r->st->files_skipped++;
+    pl_log(PL_LOG_WARN, "skipped %s", pl_error_format(why, buf, sizeof buf));
+}
+
 /* Which format to read path as, or PL_FMT_AUTO to skip it (a document
  * in a folder); *schema for an SGD schema.json, which is only noted. A
  * fatal sniffing error goes to r->err. */
@@ -938,7 +995,7 @@ static enum pl_status choose_format(struct pl_reader *r, const char *path,
         else if (!in_folder)
             st = pl_reader_fatal(r, &serr);
         else
-            pl_log(PL_LOG_DEBUG, "%s: skipped (no known format)", path);
+            note_skipped(r, path, &serr);
     }
     free(head);
     return st;
@@ -1067,7 +1124,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
                          "(unified, sgd, clinc150, csv, tsv, openai, "
-                         "fasttext, parlai_text), found none");
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text), "
+                         "found none");
     return s;
 }
 

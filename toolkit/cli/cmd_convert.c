@@ -3,6 +3,7 @@
  * fastText, ParlAI text, OpenAI chat JSONL, CSV or TSV), streamed; what
  * the output format cannot hold is counted in the summary.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@ static const char HELP[] =
     "  --rejects FILE       rejects file (default: OUT.rejects.jsonl, or\n"
     "                       rejects.jsonl when writing to stdout)\n"
     "  --format F           force the input format: unified, sgd,\n"
-    "                       clinc150, csv, tsv, openai, fasttext,\n"
-    "                       parlai_text\n"
+    "                       clinc150, csv, tsv, openai, sharegpt,\n"
+    "                       parlai_jsonl, fasttext, parlai_text\n"
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
@@ -61,6 +62,9 @@ static enum pl_status write_one(struct pl_dialogue *d, void *ctx)
     struct conv *c = ctx;
     enum pl_status st = pl_writer_write(c->w, d, &c->write_err);
 
+    if (st == PL_ERR_IO)
+        pl_error_set(&c->write_err, st, c->out ? c->out : "<stdout>", 0, 0,
+                     "cannot write: %s", strerror(errno));
     pl_dialogue_fini(d);
     return st;
 }
@@ -175,6 +179,8 @@ static void summary(const struct conv *c, const struct pl_read_stats *st,
         if (c->reasons[k])
             fprintf(stderr, "; %ld %s", c->reasons[k],
                     pl_status_str((enum pl_status)k));
+    if (st->files_skipped)
+        fprintf(stderr, "; %ld files skipped", st->files_skipped);
     if (st->utf8_repaired)
         fprintf(stderr, "; %ld repaired invalid UTF-8", st->utf8_repaired);
     if (st->rejected)
@@ -200,6 +206,7 @@ static enum pl_status read_all(struct conv *c, struct pl_read_stats *total,
         total->kept += st.kept;
         total->rejected += st.rejected;
         total->utf8_repaired += st.utf8_repaired;
+        total->files_skipped += st.files_skipped;
         snprintf(total->formats + strlen(total->formats),
                  sizeof total->formats - strlen(total->formats), "%s%s",
                  i ? ", " : "", st.formats);
@@ -234,6 +241,20 @@ static enum pl_status finish(struct conv *c, struct pl_atomic *out,
     return s;
 }
 
+/* Says so and returns 1 when no record at all could be read. */
+static int nothing_read(const struct pl_read_stats *st)
+{
+    if (st->kept > 0)
+        return 0;
+    if (st->rejected > 0)
+        fprintf(stderr, "parlance: every record was rejected\n");
+    else if (st->files == 0)
+        fprintf(stderr, "parlance: no file in a known format was found\n");
+    else
+        return 0;
+    return 1;
+}
+
 static int run(struct conv *c)
 {
     struct pl_read_stats total;
@@ -260,7 +281,7 @@ static int run(struct conv *c)
         return cli_exit_code(s);
     }
     summary(c, &total, &ws);
-    return EXIT_OK;
+    return nothing_read(&total) ? EXIT_DATA : EXIT_OK;
 }
 
 int cmd_convert(struct args *a)
