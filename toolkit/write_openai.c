@@ -12,8 +12,10 @@
  * refusal, audio, and a "content" array of parts when its text parts,
  * joined with "\n" as the reader joins them, still give the turn's text;
  * top-level members tools, functions, parallel_tool_calls. Turn meta
- * the reader derives again from those (tool_call_id, tool_call_ids,
- * non_text_parts) is not counted as lost; all other metadata is.
+ * the reader derives again from what is written (tool-call links,
+ * weight, refusal, non-text parts; see derived[]) is not counted as
+ * lost; all other metadata is. A refusal that is the turn's text is
+ * written with null content, as the reader expects it.
  */
 #include "writers_impl.h"
 
@@ -65,7 +67,8 @@ static int name_ok(const char *s)
     return n >= 1 && n <= 64;
 }
 
-/* The text of one content part, or NULL when it is not a text part. */
+/* The text of one content part as the reader takes it (text parts and
+ * refusal parts), or NULL. */
 static const char *part_string(const json_t *p)
 {
     const char *type = json_string_value(json_object_get(p, "type"));
@@ -73,6 +76,8 @@ static const char *part_string(const json_t *p)
 
     if (json_is_string(p))
         return json_string_value(p);
+    if (type && !strcmp(type, "refusal"))
+        return json_string_value(json_object_get(p, "refusal"));
     if (!type || !json_is_string(t))
         return NULL;
     if (strcmp(type, "text") && strcmp(type, "input_text") &&
@@ -104,34 +109,55 @@ static int parts_give(const json_t *a, const char *text)
     return text[at] == '\0';
 }
 
-/* "content": the parts array when it still gives the text, null for an
- * empty call message, else the text. */
-static json_t *content_of(struct pl_writer *w, const struct pl_turn *t,
-                          int *parts)
+/* "content": the parts array when it still gives the text; null for an
+ * empty call message, or for a refusal the text is; else the text. */
+static json_t *content_of(struct pl_writer *w, const struct pl_turn *t)
 {
     json_t *a = json_object_get(t->extra, "content");
+    const char *refusal = json_string_value(json_object_get(t->extra,
+                                                            "refusal"));
 
-    *parts = json_is_array(a) && parts_give(a, t->text);
-    if (*parts)
+    if (json_is_array(a) && parts_give(a, t->text))
         return json_incref(a);
     if (a)
         w->st.lost[PL_LOSS_TURN_EXTRA]++;
     if (!t->text[0] && (json_object_get(t->extra, "tool_calls") ||
                         json_object_get(t->extra, "function_call")))
         return json_null();
+    if (refusal && t->text[0] && !strcmp(refusal, t->text))
+        return json_null();
     return json_string(t->text);
 }
 
-/* Turn metadata the reader derives again from what is written. */
-static long derived_meta(const struct pl_turn *t, int parts)
+/* Turn metadata the OpenAI reader derives from a message member (see
+ * fmt_openai.c); it comes back when the message written has that member
+ * ("content" meaning a parts array). */
+static const struct {
+    const char *meta, *member;
+} derived[] = {
+    { "tool_call_ids", "tool_calls" },   { "tool_call_id", "tool_call_id" },
+    { "tool_call_turn", "tool_call_id" }, { "function_call", "function_call" },
+    { "function_name", "role" },         { "tool_call_unmatched", "role" },
+    { "weight", "weight" },              { "refusal", "refusal" },
+    { "non_text_parts", "content" },     { "non_text_types", "content" },
+};
+
+/* How many of t's metadata keys the reader makes again from m. */
+static long derived_meta(const struct pl_turn *t, const json_t *m)
 {
     long n = 0;
 
-    n += json_is_string(json_object_get(t->extra, "tool_call_id")) &&
-         json_object_get(t->meta, "tool_call_id");
-    n += json_is_array(json_object_get(t->extra, "tool_calls")) &&
-         json_object_get(t->meta, "tool_call_ids");
-    n += parts && json_object_get(t->meta, "non_text_parts");
+    for (size_t i = 0; i < sizeof derived / sizeof *derived; i++) {
+        const json_t *v = json_object_get(m, derived[i].member);
+
+        if (!strcmp(derived[i].member, "content"))
+            v = json_is_array(v) ? v : NULL;
+        if (!strcmp(derived[i].meta, "refusal") && !v)
+            v = json_is_array(json_object_get(m, "content")) ||
+                json_is_null(json_object_get(m, "content"))
+                    ? json_object_get(m, "content") : NULL;
+        n += v && json_object_get(t->meta, derived[i].meta);
+    }
     return n;
 }
 
@@ -155,7 +181,7 @@ static json_t *message(struct pl_writer *w, const struct pl_turn *t)
 {
     const char *role = role_string(t), *k;
     json_t *m = json_object(), *v;
-    int parts = 0, bad;
+    int bad;
 
     if (!m)
         return NULL;
@@ -164,10 +190,8 @@ static json_t *message(struct pl_writer *w, const struct pl_turn *t)
                               PL_CARRY(PL_LOSS_TURN_EXTRA) |
                               PL_CARRY(PL_LOSS_TURN_META));
     bad = json_object_set_new(m, "role", json_string(role)) ||
-          json_object_set_new(m, "content", content_of(w, t, &parts)) ||
+          json_object_set_new(m, "content", content_of(w, t)) ||
           put_name(w, t, role, m);
-    w->st.lost[PL_LOSS_TURN_META] += (long)json_object_size(t->meta) -
-                                     derived_meta(t, parts);
     json_object_foreach(t->extra, k, v) {
         if (!strcmp(k, "content"))
             continue;
@@ -176,6 +200,8 @@ static json_t *message(struct pl_writer *w, const struct pl_turn *t)
         else
             w->st.lost[PL_LOSS_TURN_EXTRA]++;
     }
+    w->st.lost[PL_LOSS_TURN_META] += (long)json_object_size(t->meta) -
+                                     derived_meta(t, m);
     if (bad) {
         json_decref(m);
         return NULL;
