@@ -1101,6 +1101,62 @@ static void reader_init(struct pl_reader *r, const struct pl_read_opts *o,
                                         : PL_RECORD_MAX_DEFAULT;
 }
 
+/* Everything from fp into a new buffer (caller frees). */
+static enum pl_status slurp_stream(FILE *fp, const char *name, char **out,
+                                   size_t *n, struct pl_error *err)
+{
+    size_t cap = 1 << 16, got;
+    char *buf = malloc(cap), *nb;
+
+    *n = 0;
+    while (buf && (got = fread(buf + *n, 1, cap - *n, fp)) > 0) {
+        *n += got;
+        if (*n == cap && !(nb = realloc(buf, cap *= 2))) {
+            free(buf);
+            buf = NULL;
+        } else if (*n == cap) {
+            buf = nb;
+        }
+    }
+    if (!buf)
+        return pl_error_set(err, PL_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (ferror(fp)) {
+        free(buf);
+        return pl_error_set(err, PL_ERR_IO, name, 0, 0, "read failed: %s",
+                            strerror(errno));
+    }
+    *out = buf;
+    return PL_OK;
+}
+
+/*
+ * Standard input ("-") and pipes cannot be read twice, once to detect
+ * the format and once to parse, so they are read into memory first.
+ */
+static enum pl_status read_pipe(const char *path,
+                                const struct pl_read_opts *o,
+                                struct pl_read_stats *st,
+                                struct pl_error *err)
+{
+    int is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    enum pl_status s;
+
+    if (!fp)
+        return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
+                            strerror(errno));
+    s = slurp_stream(fp, name, &buf, &n, err);
+    if (!is_stdin)
+        fclose(fp);
+    if (s == PL_OK)
+        s = pl_read_buffer(name, buf, n, o, st, err);
+    free(buf);
+    return s;
+}
+
 enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                        struct pl_read_stats *st, struct pl_error *err)
 {
@@ -1114,9 +1170,13 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if ((s = check_opts(o, path, err)) != PL_OK)
         return s;
     reader_init(&r, o, st ? st : &local, err, path);
+    if (!strcmp(path, "-"))
+        return read_pipe(path, o, r.st, err);
     if (stat(path, &sb) != 0)
         return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
                             strerror(errno));
+    if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode))
+        return read_pipe(path, o, r.st, err);
     if (!S_ISDIR(sb.st_mode))
         return read_file(&r, path, 0);
     s = walk(path, 0, visit_read, &r, &stop, err);
