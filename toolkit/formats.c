@@ -75,6 +75,7 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text",
     "transcript", "whatsapp", "irc", "telegram", "slack", "discord"
 };
 
@@ -451,6 +452,8 @@ static const struct {
 } json_messages[] = {
     { "unexpected token", "a JSON value", "", 0 },
     { "invalid token", "a JSON value", "", 0 },
+    { "premature end of input", "a complete JSON value",
+      "end of file after ", 0 },
     { "duplicate object key", "unique keys", "a repeated key ", 0 },
     { "invalid Unicode ", "a valid Unicode escape", "", 1 },
     { "\\u0000 is not allowed without JSON_ALLOW_NUL",
@@ -579,7 +582,11 @@ static void scan_keys(struct pl_jscan *js, struct keys *k)
 /* What the object at js->pos says: JSON Lines or a CLINC150 document. */
 static enum pl_format object_format(struct pl_jscan *js, struct keys *k)
 {
+    enum pl_format chat = pl_chat_sniff(js, 0);
+
     scan_keys(js, k);
+    if (chat != PL_FMT_AUTO)
+        return chat;
     if (k->messages)
         return PL_FMT_OPENAI;
     if (k->id && k->turns)
@@ -626,6 +633,8 @@ static enum pl_format sniff_json(struct pl_jscan *js, int *schema,
         snprintf(desc, dn, "a JSON array without objects");
         return PL_FMT_AUTO;
     }
+    if (pl_chat_sniff(js, 1) == PL_FMT_SHAREGPT)
+        return PL_FMT_SHAREGPT;
     scan_keys(js, &k);
     if (k.dialogue_id || k.service_name) {
         *schema = !k.dialogue_id;
@@ -677,6 +686,17 @@ static int table_record(const char *s, size_t n, size_t *pos, char delim,
 }
 
 /* The first bytes of the first line, quoted and escaped, for messages. */
+/* A NUL byte, or invalid UTF-8 in the first bytes (a cut at the end of
+ * the sample does not count). */
+static int looks_binary(const char *s, size_t n)
+{
+    size_t head = n < 512 ? n : 512, first_bad;
+
+    if (memchr(s, '\0', head))
+        return 1;
+    return pl_utf8_validate(s, head, &first_bad) > 0 && first_bad + 4 < head;
+}
+
 static void describe_text(const char *s, size_t n, char *desc, size_t dn)
 {
     char q[64];
@@ -692,7 +712,9 @@ static void describe_text(const char *s, size_t n, char *desc, size_t dn)
             k += (size_t)snprintf(q + k, sizeof q - k, "\\x%02X", c);
     }
     q[k < sizeof q ? k : sizeof q - 1] = '\0';
-    if (n)
+    if (n && looks_binary(s, n))
+        snprintf(desc, dn, "binary data (not text)");
+    else if (n)
         snprintf(desc, dn, "text starting \"%s\"", q);
     else
         snprintf(desc, dn, "an empty file");
@@ -742,6 +764,14 @@ static enum pl_format sniff_table(const char *s, size_t n, int complete)
     return f;
 }
 
+/* Line formats known by their first line. */
+static enum pl_format sniff_lines(const char *s, size_t n)
+{
+    if (pl_parlai_text_sniff(s, n))
+        return PL_FMT_PARLAI_TEXT;
+    return pl_fasttext_sniff(s, n) ? PL_FMT_FASTTEXT : PL_FMT_AUTO;
+}
+
 enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
                                const char *path, int *schema,
                                struct pl_error *err)
@@ -762,14 +792,16 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
         f = sniff_json(&js, schema, desc, sizeof desc);
-    else if (c >= 0)
+    else if (c >= 0 &&
+             (f = sniff_lines(s + js.bol, n - js.bol)) == PL_FMT_AUTO)
         f = sniff_table(s + js.bol, n - js.bol, complete);
     if (f == PL_FMT_AUTO && !desc[0])
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai), found %s", desc);
+                     "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
+                     "fasttext, parlai_text), found %s", desc);
     return f;
 }
 
@@ -854,6 +886,14 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_unified_read(r, &lr);
     else if (f == PL_FMT_OPENAI)
         st = pl_openai_read(r, &lr);
+    else if (f == PL_FMT_SHAREGPT)
+        st = pl_sharegpt_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_JSONL)
+        st = pl_parlai_jsonl_read(r, &lr);
+    else if (f == PL_FMT_FASTTEXT)
+        st = pl_fasttext_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_TEXT)
+        st = pl_parlai_text_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -889,6 +929,38 @@ static enum pl_status read_stream(struct pl_reader *r, enum pl_format f)
     st = dispatch(r, f, fp, NULL, 0);
     fclose(fp);
     return st;
+}
+
+/* Files that travel with corpora and are read by a reader beside them
+ * or are plainly not dialogues: skipped without a warning. */
+static int is_aux_name(const char *path)
+{
+    static const char *const names[] = { "domains.json", "categories.json",
+                                         "valListFile", "testListFile",
+                                         "trainListFile" };
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(base, names[i]))
+            return 1;
+    return 0;
+}
+
+/* A file in a folder that is not in any known format is skipped, but
+ * never silently: it is named with what was found, and counted. */
+static void note_skipped(struct pl_reader *r, const char *path,
+                         const struct pl_error *why)
+{
+    char buf[2048];
+
+    if (is_aux_name(path)) {
+        pl_log(PL_LOG_DEBUG, "%s: skipped (a file that goes with a corpus)",
+               path);
+        return;
+    }
+    r->st->files_skipped++;
+    pl_log(PL_LOG_WARN, "skipped %s", pl_error_format(why, buf, sizeof buf));
 }
 
 /* Which format to read path as, or PL_FMT_AUTO to skip it (a document
@@ -928,7 +1000,7 @@ static enum pl_status choose_format(struct pl_reader *r, const char *path,
         else if (!in_folder)
             st = pl_reader_fatal(r, &serr);
         else
-            pl_log(PL_LOG_DEBUG, "%s: skipped (no known format)", path);
+            note_skipped(r, path, &serr);
     }
     free(head);
     return st;
@@ -1036,6 +1108,62 @@ static void reader_init(struct pl_reader *r, const struct pl_read_opts *o,
     r->cache_free = NULL;
 }
 
+/* Everything from fp into a new buffer (caller frees). */
+static enum pl_status slurp_stream(FILE *fp, const char *name, char **out,
+                                   size_t *n, struct pl_error *err)
+{
+    size_t cap = 1 << 16, got;
+    char *buf = malloc(cap), *nb;
+
+    *n = 0;
+    while (buf && (got = fread(buf + *n, 1, cap - *n, fp)) > 0) {
+        *n += got;
+        if (*n == cap && !(nb = realloc(buf, cap *= 2))) {
+            free(buf);
+            buf = NULL;
+        } else if (*n == cap) {
+            buf = nb;
+        }
+    }
+    if (!buf)
+        return pl_error_set(err, PL_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (ferror(fp)) {
+        free(buf);
+        return pl_error_set(err, PL_ERR_IO, name, 0, 0, "read failed: %s",
+                            strerror(errno));
+    }
+    *out = buf;
+    return PL_OK;
+}
+
+/*
+ * Standard input ("-") and pipes cannot be read twice, once to detect
+ * the format and once to parse, so they are read into memory first.
+ */
+static enum pl_status read_pipe(const char *path,
+                                const struct pl_read_opts *o,
+                                struct pl_read_stats *st,
+                                struct pl_error *err)
+{
+    int is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    enum pl_status s;
+
+    if (!fp)
+        return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
+                            strerror(errno));
+    s = slurp_stream(fp, name, &buf, &n, err);
+    if (!is_stdin)
+        fclose(fp);
+    if (s == PL_OK)
+        s = pl_read_buffer(name, buf, n, o, st, err);
+    free(buf);
+    return s;
+}
+
 enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                        struct pl_read_stats *st, struct pl_error *err)
 {
@@ -1049,9 +1177,13 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if ((s = check_opts(o, path, err)) != PL_OK)
         return s;
     reader_init(&r, o, st ? st : &local, err, path);
+    if (!strcmp(path, "-"))
+        return read_pipe(path, o, r.st, err);
     if (stat(path, &sb) != 0)
         return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
                             strerror(errno));
+    if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode))
+        return read_pipe(path, o, r.st, err);
     if (!S_ISDIR(sb.st_mode))
         s = read_file(&r, path, 0);
     else
@@ -1061,7 +1193,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if (s == PL_OK && S_ISDIR(sb.st_mode) && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
-                         "(unified, sgd, clinc150, csv, tsv, openai), "
+                         "(unified, sgd, clinc150, csv, tsv, openai, "
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text), "
                          "found none");
     return s;
 }

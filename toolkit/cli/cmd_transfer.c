@@ -26,7 +26,8 @@ static const char HELP[] =
     "options:\n"
     "  --source-format F, --target-format F\n"
     "                       force a format: unified, sgd, clinc150, csv,\n"
-    "                       tsv, openai, transcript, whatsapp, irc,\n"
+    "                       tsv, openai, sharegpt, parlai_jsonl, fasttext,\n"
+    "                       parlai_text, transcript, whatsapp, irc,\n"
     "                       telegram, slack, discord (default: detect)\n"
     "  --seed N             seed for weights, shuffling, splits (13)\n"
     "  --epochs N           source and target-only training epochs (8)\n"
@@ -41,7 +42,8 @@ static const char HELP[] =
     "                       model with each turn (auto: 4 when the source's\n"
     "                       labels persist from turn to turn like a\n"
     "                       dialogue state, else 0)\n"
-    "  --casefold           fold case before tokenising\n"
+    "  --no-casefold        keep letter case (the model folds case by\n"
+    "                       default; --casefold says so explicitly)\n"
     "  --nfkc               NFKC instead of NFC (changes meaning of some\n"
     "                       characters; off by default)\n"
     "  --strip-marks        remove accents and other combining marks\n"
@@ -64,6 +66,7 @@ static int parse_format(const char *v, enum pl_format *f)
     if (k < 0)
         return cli_usage("transfer", "unknown format \"%s\" (expected "
                          "unified, sgd, clinc150, csv, tsv, openai, "
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text, "
                          "transcript, whatsapp, irc, telegram, slack or "
                          "discord)", v);
     *f = (enum pl_format)k;
@@ -74,8 +77,8 @@ static int parse_format(const char *v, enum pl_format *f)
 static int parse_number(struct args *a, struct topts *t, int *bad)
 {
     static const struct { const char *name; long lo, hi; } ints[] = {
-        { "--seed", 0, 2147483647L }, { "--epochs", 0, PL_MAX_EPOCHS },
-        { "--finetune-epochs", 0, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
+        { "--seed", 0, 2147483647L }, { "--epochs", 1, PL_MAX_EPOCHS },
+        { "--finetune-epochs", 1, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
         { "--hidden", 1, 2048 }, { "--batch", 1, 4096 },
         { "--min-slice", 1, 1000000 }, { "--resamples", 10, 100000 },
     };
@@ -104,7 +107,8 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
     if (arg_value(a, "--context", &v, bad)) {
         if (!*bad && !strcmp(v, "auto"))
             t->o.feat.context = -1;
-        else if (*bad || !parse_int("transfer", "--context", v, 0, 64, &val))
+        else if (*bad || !parse_int("transfer", "--context (or auto)", v, 0,
+                                    64, &val))
             return *bad = 1;
         else
             t->o.feat.context = (int)val;
@@ -156,6 +160,8 @@ static int parse_other(struct args *a, struct topts *t, int *bad)
                              "found \"%s\"", v) != 0;
     } else if (arg_flag(a, "--casefold"))
         t->o.feat.text.casefold = 1;
+    else if (arg_flag(a, "--no-casefold"))
+        t->o.feat.text.casefold = 0;
     else if (arg_flag(a, "--nfkc"))
         t->o.feat.text.form = PL_NORM_NFKC;
     else if (arg_flag(a, "--strip-marks"))
@@ -180,7 +186,9 @@ static int parse(struct args *a, struct topts *t)
             exit(EXIT_OK);
         }
         if (!parse_number(a, t, &bad) && !bad && !parse_other(a, t, &bad))
-            return cli_usage("transfer", "unknown option \"%s\"",
+            return cli_usage("transfer", "%s \"%s\"",
+                             a->argv[a->i][0] == '-' ? "unknown option"
+                                                     : "unexpected argument",
                              a->argv[a->i]);
     }
     if (bad)
@@ -188,6 +196,9 @@ static int parse(struct args *a, struct topts *t)
     if (!t->o.source || !t->o.target || !t->o.out_dir)
         return cli_usage("transfer", "--source, --target and --out are all "
                          "required");
+    if (!*t->o.source || !*t->o.target || !*t->o.out_dir)
+        return cli_usage("transfer", "--source, --target and --out must not "
+                         "be empty");
     return EXIT_OK;
 }
 
