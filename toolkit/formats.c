@@ -1118,11 +1118,14 @@ static enum pl_status slurp_stream(FILE *fp, const char *name, char **out,
     *n = 0;
     while (buf && (got = fread(buf + *n, 1, cap - *n, fp)) > 0) {
         *n += got;
-        if (*n == cap && !(nb = realloc(buf, cap *= 2))) {
+        if (*n < cap)
+            continue;
+        if (!(nb = realloc(buf, cap * 2))) {
             free(buf);
             buf = NULL;
-        } else if (*n == cap) {
+        } else {
             buf = nb;
+            cap *= 2;
         }
     }
     if (!buf)
