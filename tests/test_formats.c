@@ -177,7 +177,7 @@ static void test_names(void)
     const char *names[] = { "auto", "unified", "sgd", "clinc150", "csv",
                             "tsv", "openai" };
 
-    for (int i = 0; i < PL_FMT_COUNT; i++) {
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         CHECK_STR(pl_format_name((enum pl_format)i), names[i]);
         CHECK_INT(pl_format_parse(names[i]), i);
     }

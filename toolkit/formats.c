@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "parlance/text.h"
+#include "fmt_taskdata.h"
 
 /* ---- names and options ---------------------------------------------- */
 
@@ -74,7 +75,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 }
 
 static const char *const format_names[PL_FMT_COUNT] = {
-    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai"
+    "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "multiwoz", "snips", "nlupp", "hwu64", "rasa_json"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -761,6 +763,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
         f = sniff_json(&js, schema, desc, sizeof desc);
     else if (c >= 0)
         f = sniff_table(s + js.bol, n - js.bol, complete);
+    if (f == PL_FMT_AUTO)
+        f = pl_taskdata_sniff(s, n, complete);
     if (f == PL_FMT_AUTO && !desc[0])
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
@@ -844,6 +848,8 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         return pl_sgd_read(r, buf, n);
     if (f == PL_FMT_CLINC)
         return pl_clinc_read(r, buf, n);
+    if (pl_taskdata_owns(f))
+        return pl_taskdata_read(r, f, fp, buf, n);
     pl_lines_init(&lr, fp, buf, n, r->max_record);
     if (f == PL_FMT_UNIFIED)
         st = pl_unified_read(r, &lr);

@@ -26,11 +26,29 @@
  *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
  *             null content is "", text parts are joined with "\n", tool
  *             call ids are kept in meta to link calls and results.
+ *   multiwoz  MultiWOZ 2.0/2.1 (also ConvLab-2's) {id: {goal, log}}: a
+ *             dialogue "multiwoz:<id>" per member, user/agent by
+ *             position; acts "Domain-Act(slot)", user intents the
+ *             "Domain-Act" names, span_info tokens -> byte spans named
+ *             "Domain-slot" with the annotated value; belief state, acts
+ *             and goal kept in extra; meta domains, multi_domain, turn
+ *             domain. MultiWOZ 2.2 shards are read as sgd (corpus
+ *             "multiwoz22", acts from dialog_acts.json beside them).
+ *   snips     SNIPS {"<Intent>": [{"data": [segments]}]}: a one-turn
+ *             dialogue "snips:<stem>:<n>" per utterance, text = the
+ *             segments joined, entity segments -> slot spans.
+ *   nlupp     NLU++ [{"text", "intents", "slots"}]: all intents in order,
+ *             "value"/"values" slots -> spans; meta domain (folder), fold.
+ *   hwu64     HWU64 ';' tables: text from answer_annotation without its
+ *             "[type : words]" markup, which becomes slot spans; intent
+ *             "<scenario>_<intent>", meta domain = scenario, answerid.
+ *   rasa_json Rasa NLU JSON {"rasa_nlu_data": {"common_examples": ...}}:
+ *             intent, entities -> spans (value kept), metadata -> meta.
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
- * the start of a file is skipped and not counted. unified, openai, csv
- * and tsv stream record by record in bounded memory. sgd and clinc150
- * files are read whole and cut into records by a structural scan, so each
+ * the start of a file is skipped and not counted. unified, openai, csv,
+ * tsv and hwu64 stream record by record in bounded memory. sgd,
+ * clinc150, multiwoz, snips, nlupp and rasa_json files are read whole and cut into records by a structural scan, so each
  * record is still parsed, located and rejected on its own; a syntax error
  * that breaks the document's structure rejects the rest of that file as
  * one record.
@@ -38,8 +56,8 @@
  * UTF-8 is checked per record. PL_UTF8_REPAIR replaces invalid sequences
  * (and in JSON, lone UTF-16 surrogate escapes such as "\ud83d") with
  * U+FFFD, counts the record in utf8_repaired and logs a warning with its
- * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In sgd
- * and clinc150 files each bad sequence is charged to the record whose
+ * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In the
+ * whole-document formats each bad sequence is charged to the record whose
  * bytes hold it, so only that record is repaired or dropped. A "\u0000"
  * escape or a NUL byte in text always rejects the record.
  */
@@ -56,10 +74,16 @@ enum pl_format {
     PL_FMT_CSV,         /* comma-separated intent data with a header */
     PL_FMT_TSV,         /* tab-separated intent data with a header */
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
+    PL_FMT_MULTIWOZ,    /* MultiWOZ 2.0/2.1 {id: {goal, log}} */
+    PL_FMT_SNIPS,       /* SNIPS {"<Intent>": [{"data": [...]}]} */
+    PL_FMT_NLUPP,       /* NLU++ [{"text", "intents", "slots"}] */
+    PL_FMT_HWU64,       /* HWU64 ';'-separated CSV with [type : words] */
+    PL_FMT_RASA_JSON,   /* Rasa NLU JSON {"rasa_nlu_data": {...}} */
     PL_FMT_COUNT
 };
 
-/* "unified", "sgd", "clinc150", "csv", "tsv", "openai". */
+/* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "multiwoz",
+ * "snips", "nlupp", "hwu64", "rasa_json". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
