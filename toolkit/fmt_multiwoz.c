@@ -431,17 +431,18 @@ static enum pl_status mw_start(struct mwoz *c, struct pl_dialogue *d,
 {
     static const char *const mapped[] = { "log", NULL };
     const json_t *goal = json_object_get(v, "goal");
+    const json_t *log = json_object_get(v, "log");
     char *key = NULL, *id;
     const char *split = c->split;
     enum pl_status st = td_key_text(c->r, c->key, &key, why);
 
     if (st != PL_OK)
         return st;
-    if (!json_is_object(v) || !json_is_array(json_object_get(v, "log"))) {
+    if (!json_is_object(v) || !json_is_array(log)) {
         st = td_bad(why, c->r->path, rec->line, rec->col, "dialogue "
                     "\"%.100s\": expected an object with a \"log\" list, "
-                    "found %s", key, json_is_object(v) ? "no log list"
-                                                       : pl_json_kind(v));
+                    "found %s", key, !json_is_object(v) ? pl_json_kind(v)
+                                     : log ? pl_json_kind(log) : "no log");
         free(key);
         return st;
     }

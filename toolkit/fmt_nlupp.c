@@ -13,7 +13,8 @@
  * The slots object itself stays in turn extra, so its shapes are kept.
  *
  * Metadata: turn "domain" = the name of the folder holding the file
- * (banking, hotels), unless that is a split name; dialogue "fold" = N for a file named foldN.json.
+ * (banking, hotels), unless that is a split name; dialogue "fold" = N
+ * for a file named foldN.json.
  * NLU++ has no fixed train/test split (its protocols combine folds), so
  * the split is left empty unless a file or folder name gives one.
  *
