@@ -47,6 +47,41 @@ static int plain_entities(const json_t *ents)
     return 1;
 }
 
+/* Characters in s. */
+static long char_count(const char *s)
+{
+    long n = 0;
+
+    for (; *s; s++)
+        n += (*s & 0xC0) != 0x80;
+    return n;
+}
+
+static enum pl_status bad_entity(struct rasa *c, const struct pl_turn *t,
+                                 const json_t *e, const struct td_rec *rec,
+                                 size_t i, struct pl_error *why)
+{
+    const json_t *a = json_object_get(e, "start");
+    const json_t *b = json_object_get(e, "end");
+    char found[96];
+    long line, col;
+
+    if (json_is_integer(a) && json_is_integer(b) &&
+        json_is_string(json_object_get(e, "entity")))
+        snprintf(found, sizeof found, "characters %" JSON_INTEGER_FORMAT
+                 "..%" JSON_INTEGER_FORMAT " of %ld", json_integer_value(a),
+                 json_integer_value(b), char_count(t->text));
+    else
+        snprintf(found, sizeof found, "%s", json_is_object(e)
+                 ? "no \"entity\" string or no integer \"start\" and "
+                   "\"end\"" : pl_json_kind(e));
+    td_elem_pos(rec, "entities", i, &line, &col);
+    return td_bad(why, c->r->path, line, col, "%s[%ld].entities[%zu]: "
+                  "expected an \"entity\" with \"start\" and \"end\" "
+                  "characters within the text, found %s", c->list,
+                  rec->index, i, found);
+}
+
 static enum pl_status add_entities(struct rasa *c, struct pl_turn *t,
                                    const json_t *ents,
                                    const struct td_rec *rec,
@@ -54,12 +89,11 @@ static enum pl_status add_entities(struct rasa *c, struct pl_turn *t,
 {
     const json_t *e;
     size_t i;
-    long line = rec->line, col = rec->col;
 
     if (!json_is_array(ents))
-        return td_bad(why, c->r->path, line, col, "%s[%ld].entities: "
-                      "expected a list of entities, found %s", c->list,
-                      rec->index, pl_json_kind(ents));
+        return td_bad(why, c->r->path, rec->line, rec->col, "%s[%ld]."
+                      "entities: expected a list of entities, found %s",
+                      c->list, rec->index, pl_json_kind(ents));
     json_array_foreach(ents, i, e) {
         const json_t *a = json_object_get(e, "start");
         const json_t *b = json_object_get(e, "end");
@@ -72,19 +106,13 @@ static enum pl_status add_entities(struct rasa *c, struct pl_turn *t,
                                   json_string_value(json_object_get(e,
                                                                 "value")));
         if (rc < 0)
-            return td_nomem(why, c->r->path, line, col);
-        if (rc > 0) {
-            td_elem_pos(rec, "entities", i, &line, &col);
-            return td_bad(why, c->r->path, line, col, "%s[%ld].entities"
-                          "[%zu]: expected an \"entity\" name and \"start\" "
-                          "and \"end\" characters within the text, found %s",
-                          c->list, rec->index, i, json_is_object(e)
-                              ? "other values" : pl_json_kind(e));
-        }
+            return td_nomem(why, c->r->path, rec->line, rec->col);
+        if (rc > 0)
+            return bad_entity(c, t, e, rec, i, why);
     }
     if (!plain_entities(ents) &&
         json_object_set(t->extra, "entities", (json_t *)ents))
-        return td_nomem(why, c->r->path, line, col);
+        return td_nomem(why, c->r->path, rec->line, rec->col);
     return PL_OK;
 }
 

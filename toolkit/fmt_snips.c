@@ -5,7 +5,7 @@
  * its segments' texts; segments naming an entity are its slot spans.
  *
  * Each utterance becomes a one-turn user dialogue "snips:<file
- * stem>:<index>" (index within its intent's list), corpus "snips",
+ * stem>:<n>" (n counting utterances in the file from 0), corpus "snips",
  * intent = the member name. Slot spans in bytes, named by the segment's
  * "slot_name" when it has one (as in the Snips NLU dataset format), else
  * its "entity"; no canonical value. When a segment carries anything
@@ -32,6 +32,7 @@ struct snips {
     char stem[256];
     const char *split;
     char *intent;           /* the member being read */
+    long count;             /* utterances met in the file so far */
 };
 
 /* Are all the segments plain {"text"[, "entity"]} objects? */
@@ -142,10 +143,11 @@ static enum pl_status snips_build(void *ctx, struct pl_dialogue *d,
         return td_bad(why, c->r->path, rec->line, rec->col, "%s[%ld]: "
                       "expected an object with a \"data\" list of "
                       "segments, found %s", c->intent, rec->index,
-                      json_is_object(v) ? "no data list" : pl_json_kind(v));
+                      !json_is_object(v) ? pl_json_kind(v)
+                      : data ? pl_json_kind(data) : "no data");
     if ((st = check_segments(c, data, rec, &len, why)) != PL_OK)
         return st;
-    snprintf(id, sizeof id, "snips:%s:%ld", c->stem, rec->index);
+    snprintf(id, sizeof id, "snips:%s:%ld", c->stem, c->count - 1);
     if (td_dialogue_init(d, id, "snips", c->split, c->r->path, rec) ||
         !(t = td_turn_add(d, PL_ROLE_USER, "", 0, c->r->path, rec->line,
                           rec->col)) ||
@@ -163,6 +165,7 @@ static enum pl_status snips_element(void *ctx, const char *s, size_t n,
     struct snips *c = ctx;
     struct td_rec rec = { s, n, line, col, index };
 
+    c->count++;
     return td_record(c->r, &rec, "an utterance", snips_build, c);
 }
 

@@ -293,9 +293,10 @@ enum pl_status td_object(struct pl_reader *r, struct pl_jscan *js,
         return PL_OK;
     }
     for (;;) {
+        c = pl_jscan_ws(js);
         key.line = js->line;
         key.col = pl_jscan_col(js);
-        if (pl_jscan_ws(js) != '"' || pl_jscan_string(js, &a, &b) ||
+        if (c != '"' || pl_jscan_string(js, &a, &b) ||
             pl_jscan_expect(js, ':'))
             return pl_jscan_reject(r, js, "a member name and ':'");
         key.raw = js->s + a;
