@@ -439,7 +439,7 @@ static void test_rasa_small(void)
     round_trip(path, "rt-rasa.jsonl", 4);
 }
 
-/* ---- the real files ------------------------------------------------------- */
+/* ---- the real files ---------------------------------------------------- */
 
 static long snips_file(const char *intent, const char *kind, long want)
 {

@@ -48,8 +48,9 @@
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
  * the start of a file is skipped and not counted. unified, openai, csv,
  * tsv and hwu64 stream record by record in bounded memory. sgd,
- * clinc150, multiwoz, snips, nlupp and rasa_json files are read whole and cut into records by a structural scan, so each
- * record is still parsed, located and rejected on its own; a syntax error
+ * clinc150, multiwoz, snips, nlupp and rasa_json files are read whole
+ * and cut into records by a structural scan, so each record is still
+ * parsed, located and rejected on its own; a syntax error
  * that breaks the document's structure rejects the rest of that file as
  * one record.
  *
