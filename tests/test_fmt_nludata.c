@@ -512,6 +512,7 @@ static void test_real_snips(void)
     read_with(&g, check_corpus("snips", buf), NULL);
     if (read_ok(&g)) {
         CHECK_INT(g.st.files, 21);
+        CHECK_INT(g.st.files_skipped, 0);
         CHECK_INT(g.c->n_dialogues, 2100 + 13784 + 700);
         CHECK_INT(count_split(g.c, "dev"), 700);
         CHECK_INT(distinct_labels(g.c, 0), 7);
@@ -583,6 +584,7 @@ static void test_real_nlupp(void)
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.files, 40);
+    CHECK_INT(g.st.files_skipped, 0);
     CHECK_INT(g.c->n_dialogues, 3080);
     CHECK_INT(count_split(g.c, ""), 3080);
     CHECK_INT(distinct_labels(g.c, 0), 62);
@@ -672,6 +674,7 @@ static void test_real_hwu(void)
         return;
     CHECK_STR(g.st.formats, "rasa_json,hwu64");
     CHECK_INT(g.st.files, 129);
+    CHECK_INT(g.st.files_skipped, 0);
     CHECK_INT(count_split(g.c, "train"), 9960);
     CHECK_INT(count_split(g.c, "test"), 1076);
     CHECK_INT(distinct_labels(g.c, 0), 64);

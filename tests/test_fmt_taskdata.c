@@ -107,6 +107,7 @@ static void test_mw_small(void)
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.files, 1);
+    CHECK_INT(g.st.files_skipped, 0);
     CHECK_STR(g.st.formats, "multiwoz");
     CHECK_INT(g.st.kept, 3);
     CHECK_INT(g.st.rejected, 3);
@@ -303,6 +304,7 @@ static void test_mw22(void)
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.files, 2);
+    CHECK_INT(g.st.files_skipped, 0);
     CHECK_STR(g.st.formats, "sgd");
     CHECK_INT(g.st.kept, 3);
     CHECK_INT(g.st.rejected, 1);
@@ -442,6 +444,7 @@ static void test_real_mw(void)
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.files, 1);
+    CHECK_INT(g.st.files_skipped, 0);
     CHECK_INT(g.st.rejected, 0);
     CHECK_INT(g.c->n_dialogues, 999);
     CHECK_INT(count_turns(g.c), 14730);

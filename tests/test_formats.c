@@ -1187,6 +1187,16 @@ static void test_real_sgd(void)
         CHECK_INT(d->turns[15].role, PL_ROLE_AGENT);
         CHECK_STR(d->turns[15].acts[0], "GOODBYE");
     }
+    /* a service switch: the intent the user now states is the label,
+     * not the one still active in the old service's frame */
+    if ((d = find(&g, "sgd:test:33_00010")) && CHECK(d->n_turns > 10) &&
+        CHECK(d->turns[10].n_intents == 2)) {
+        CHECK_STR(d->turns[10].intents[0], "BookAppointment");
+        CHECK_STR(d->turns[10].intents[1], "GetWeather");
+        CHECK_STR(json_string_value(json_object_get(d->turns[10].meta,
+                                                    "service")),
+                  "Services_1");
+    }
     got_free(&g);
 }
 

@@ -248,7 +248,13 @@ static void test_norm_space_and_controls(void)
     expect_norm("a\rb\x0B" "c\x0C" "d\xC2\x85" "e\x7F" "f", PL_NORM_NFC, 0,
                 0, 0, "a\nb\nc\nd\nef");
     expect_norm("a\rb\xE2\x80\xA8" "c", PL_NORM_NFC, 0, 0, 1, "a b c");
-    expect_norm("\xE2\x80\x8C\xE2\x80\x8D", PL_NORM_NFC, 0, 0, 1, "");
+    /* the joiners stay: Persian "mi-khaham" keeps its ZWNJ, and a family
+     * emoji stays one sequence */
+    expect_norm("\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85",
+                PL_NORM_NFC, 0, 0, 1,
+                "\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85");
+    expect_norm("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9", PL_NORM_NFC, 0, 0,
+                1, "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9");
     expect_norm("", PL_NORM_NFC, 0, 0, 1, "");
     expect_norm(" \t\r\n\xC2\xA0 ", PL_NORM_NFC, 0, 0, 1, "");
     expect_norm("", PL_NORM_NONE, 0, 0, 0, "");

@@ -2,7 +2,7 @@
  * Status strings, error records, the log sink, atomic output files and the
  * small deterministic helpers (hash, PRNG) every module shares.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "parlance/core.h"
 
 #include <errno.h>
@@ -180,30 +180,71 @@ enum pl_status pl_file_read(const char *path, char **out, size_t *len,
 
 /* ---- atomic output ------------------------------------------------ */
 
+/*
+ * Where the temporary file goes and what it is renamed onto: the file a
+ * symbolic link points to, so the link survives. *target is malloc'd.
+ * Returns 1 when path exists and is not a regular file (a terminal,
+ * /dev/stdout, a pipe): such outputs are written in place, since renaming
+ * over them would replace the device or pipe with a plain file.
+ */
+static int atomic_target(const char *path, char **target)
+{
+    struct stat sb, lsb;
+
+    *target = NULL;
+    if (stat(path, &sb) != 0)
+        return 0;
+    if (!S_ISREG(sb.st_mode))
+        return 1;
+    if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode))
+        *target = realpath(path, NULL);
+    return 0;
+}
+
+static enum pl_status atomic_fail(struct pl_atomic *a, enum pl_status st,
+                                  const char *path, const char *what,
+                                  struct pl_error *err)
+{
+    int e = errno;
+
+    pl_atomic_abort(a);
+    if (st == PL_ERR_NOMEM)
+        return pl_error_set(err, st, path, 0, 0, "out of memory");
+    return pl_error_set(err, st, path, 0, 0, "%s: %s", what, strerror(e));
+}
+
+/* Write straight into a device, pipe or other non-regular file. */
+static enum pl_status atomic_direct(struct pl_atomic *a, const char *path,
+                                    struct pl_error *err)
+{
+    a->fp = fopen(path, "wb");
+    if (!a->fp)
+        return atomic_fail(a, PL_ERR_IO, path, "cannot open", err);
+    return PL_OK;
+}
+
 enum pl_status pl_atomic_open(struct pl_atomic *a, const char *path,
                               struct pl_error *err)
 {
-    size_t n = strlen(path) + 16;
-    int fd;
+    char *real = NULL;
+    int fd, direct;
 
     memset(a, 0, sizeof *a);
-    a->path = pl_strdup(path);
-    a->tmp_path = malloc(n);
-    if (!a->path || !a->tmp_path) {
-        free(a->tmp_path);
-        a->tmp_path = NULL;
-        pl_atomic_abort(a);
-        return pl_error_set(err, PL_ERR_NOMEM, path, 0, 0, "out of memory");
-    }
-    snprintf(a->tmp_path, n, "%s.tmp.XXXXXX", path);
+    direct = atomic_target(path, &real);
+    a->path = real ? real : pl_strdup(path);
+    if (!a->path)
+        return atomic_fail(a, PL_ERR_NOMEM, path, NULL, err);
+    if (direct)
+        return atomic_direct(a, path, err);
+    a->tmp_path = malloc(strlen(a->path) + 16);
+    if (!a->tmp_path)
+        return atomic_fail(a, PL_ERR_NOMEM, path, NULL, err);
+    snprintf(a->tmp_path, strlen(a->path) + 16, "%s.tmp.XXXXXX", a->path);
     fd = mkstemp(a->tmp_path);
     if (fd < 0) {
-        pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot create: %s",
-                     strerror(errno));
         free(a->tmp_path);
         a->tmp_path = NULL;
-        pl_atomic_abort(a);
-        return PL_ERR_IO;
+        return atomic_fail(a, PL_ERR_IO, path, "cannot create", err);
     }
     /* mkstemp makes the file private; give it the usual mode instead. */
     mode_t mask = umask(0);
@@ -214,9 +255,7 @@ enum pl_status pl_atomic_open(struct pl_atomic *a, const char *path,
     a->fp = fdopen(fd, "wb");
     if (!a->fp) {
         close(fd);
-        pl_atomic_abort(a);
-        return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
-                            strerror(errno));
+        return atomic_fail(a, PL_ERR_IO, path, "cannot open", err);
     }
     return PL_OK;
 }
@@ -230,13 +269,14 @@ enum pl_status pl_atomic_commit(struct pl_atomic *a, struct pl_error *err)
         return pl_error_set(err, PL_ERR_USAGE, a->path, 0, 0,
                             "output was not open");
     bad = fflush(a->fp) != 0 || ferror(a->fp);
-    bad |= fsync(fileno(a->fp)) != 0 && errno != EINVAL;
+    if (a->tmp_path)
+        bad |= fsync(fileno(a->fp)) != 0 && errno != EINVAL;
     bad |= fclose(a->fp) != 0;
     a->fp = NULL;
     if (bad)
         st = pl_error_set(err, PL_ERR_IO, a->path, 0, 0,
                           "write failed: %s", strerror(errno));
-    else if (rename(a->tmp_path, a->path) != 0)
+    else if (a->tmp_path && rename(a->tmp_path, a->path) != 0)
         st = pl_error_set(err, PL_ERR_IO, a->path, 0, 0,
                           "cannot rename into place: %s", strerror(errno));
     pl_atomic_abort(a);

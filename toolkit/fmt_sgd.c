@@ -8,7 +8,10 @@
  * SYSTEM -> agent, the speaker name kept.
  *
  * Labels: a USER turn's intents are the distinct active intents of its
- * frames' states other than "NONE"; when every state says "NONE" (the
+ * frames' states other than "NONE". When the user switches services, a
+ * turn has a frame for the old service and one for the new; the intent of
+ * the frame where the user acts INFORM_INTENT comes first, since the
+ * first intent is the turn's label. When every state says "NONE" (the
  * user has not asked for anything yet) the intent is the label "NONE",
  * kept so that such turns can be counted and sliced. Acts are "ACT" or
  * "ACT(slot)" for every frame action, both speakers, without repeats.
@@ -17,8 +20,9 @@
  *
  * Metadata: dialogue "services" (as given), "domains" (services without
  * their "_N" suffix, in order, no repeats) and "multi_domain" (more than
- * one domain); turn "service" (the frame whose intent is active, else
- * the first frame) and its "domain". The frames themselves (state with
+ * one domain); turn "service" (the frame stating its intent, else the
+ * first frame with an active intent, else the first frame) and its
+ * "domain". The frames themselves (state with
  * slot_values and requested_slots, service_call, service_results) stay
  * in turn extra "frames", unknown keys in extra too, so nothing is lost.
  *
@@ -141,8 +145,41 @@ struct frame_sum {
     const char *first_service;
     const char *intent_service;
     const char *busy_service;   /* the first frame with slots or acts */
+    const char *stated_service; /* frame whose user states its intent */
+    long stated;                /* that intent's index in t->intents */
     int any_state;
 };
+
+/* Does the frame's user act INFORM_INTENT, i.e. ask for this intent now? */
+static int states_intent(const json_t *f)
+{
+    const json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(f, "actions"), i, a) {
+        const char *act = json_string_value(json_object_get(a, "act"));
+        if (act && !strcmp(act, "INFORM_INTENT"))
+            return 1;
+    }
+    return 0;
+}
+
+static long find_str(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return (long)i;
+    return -1;
+}
+
+/* Move intent k to the front, keeping the others in order. */
+static void intent_to_front(struct pl_turn *t, long k)
+{
+    char *first = t->intents[k];
+
+    memmove(t->intents + 1, t->intents, (size_t)k * sizeof *t->intents);
+    t->intents[0] = first;
+}
 
 static enum pl_status frame_actions(struct sgd *c, struct pl_turn *t,
                                     const json_t *acts, const char *where,
@@ -226,20 +263,31 @@ static enum pl_status frame_state(struct sgd *c, struct pl_turn *t,
     if (!intent)
         return PL_OK;
     sum->any_state = 1;
-    if (!strcmp(intent, "NONE") || has_str(t->intents, t->n_intents, intent))
+    if (!strcmp(intent, "NONE"))
+        return PL_OK;
+    if (sum->stated < 0 && states_intent(f)) {
+        sum->stated_service = service;
+        sum->stated = find_str(t->intents, t->n_intents, intent);
+        if (sum->stated < 0)
+            sum->stated = (long)t->n_intents;
+    }
+    if (has_str(t->intents, t->n_intents, intent))
         return PL_OK;
     if (!sum->intent_service)
         sum->intent_service = service;
     return pl_turn_add_intent(t, intent) == PL_OK ? PL_OK : sgd_nomem(c);
 }
 
-/* The frame a turn is about: its active intent's; for MultiWOZ 2.2,
- * whose every turn has a frame per service, else the first with slots
- * or acts, else the domain of its acts; for SGD else the first frame. */
+/* The frame a turn is about: the one stating its intent, else its
+ * active intent's; for MultiWOZ 2.2, whose every turn has a frame per
+ * service, else the first with slots or acts, else the domain of its
+ * acts; for SGD else the first frame. */
 static const char *turn_service(const struct sgd *c,
                                 const struct frame_sum *sum,
                                 const char *act_domain)
 {
+    if (sum->stated_service)
+        return sum->stated_service;
     if (sum->intent_service)
         return sum->intent_service;
     if (!c->mw22)
@@ -254,7 +302,7 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
                                   const struct pl_pos *p,
                                   const char *act_domain)
 {
-    struct frame_sum sum = { NULL, NULL, NULL, 0 };
+    struct frame_sum sum = { NULL, NULL, NULL, NULL, -1, 0 };
     const json_t *f;
     char where[64];
     size_t i;
@@ -284,6 +332,8 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
     if (sum.any_state && t->n_intents == 0 &&
         pl_turn_add_intent(t, "NONE") != PL_OK)
         return sgd_nomem(c);
+    if (sum.stated > 0)
+        intent_to_front(t, sum.stated);
     service = turn_service(c, &sum, act_domain);
     if (service &&
         (json_object_set_new(t->meta, "service", json_string(service)) ||

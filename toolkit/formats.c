@@ -678,6 +678,17 @@ static int table_record(const char *s, size_t n, size_t *pos, char delim,
 }
 
 /* The first bytes of the first line, quoted and escaped, for messages. */
+/* A NUL byte, or invalid UTF-8 in the first bytes (a cut at the end of
+ * the sample does not count). */
+static int looks_binary(const char *s, size_t n)
+{
+    size_t head = n < 512 ? n : 512, first_bad;
+
+    if (memchr(s, '\0', head))
+        return 1;
+    return pl_utf8_validate(s, head, &first_bad) > 0 && first_bad + 4 < head;
+}
+
 static void describe_text(const char *s, size_t n, char *desc, size_t dn)
 {
     char q[64];
@@ -693,7 +704,9 @@ static void describe_text(const char *s, size_t n, char *desc, size_t dn)
             k += (size_t)snprintf(q + k, sizeof q - k, "\\x%02X", c);
     }
     q[k < sizeof q ? k : sizeof q - 1] = '\0';
-    if (n)
+    if (n && looks_binary(s, n))
+        snprintf(desc, dn, "binary data (not text)");
+    else if (n)
         snprintf(desc, dn, "text starting \"%s\"", q);
     else
         snprintf(desc, dn, "an empty file");
@@ -892,6 +905,44 @@ static enum pl_status read_stream(struct pl_reader *r, enum pl_format f)
     return st;
 }
 
+/* Files that travel with corpora and are read by a reader beside them
+ * or are plainly not dialogues: skipped without a warning. */
+static int is_aux_name(const char *path)
+{
+    static const char *const names[] = { "domains.json", "categories.json",
+                                         "valListFile", "testListFile",
+                                         "trainListFile", "valListFile.json",
+                                         "testListFile.json",
+                                         "valListFile.txt",
+                                         "testListFile.txt",
+                                         "dialog_acts.json",
+                                         "dialogue_acts.json",
+                                         "ontology.json" };
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(base, names[i]))
+            return 1;
+    return 0;
+}
+
+/* A file in a folder that is not in any known format is skipped, but
+ * never silently: it is named with what was found, and counted. */
+static void note_skipped(struct pl_reader *r, const char *path,
+                         const struct pl_error *why)
+{
+    char buf[2048];
+
+    if (is_aux_name(path)) {
+        pl_log(PL_LOG_DEBUG, "%s: skipped (a file that goes with a corpus)",
+               path);
+        return;
+    }
+    r->st->files_skipped++;
+    pl_log(PL_LOG_WARN, "skipped %s", pl_error_format(why, buf, sizeof buf));
+}
+
 /* Which format to read path as, or PL_FMT_AUTO to skip it (a document
  * in a folder); *schema for an SGD schema.json, which is only noted. A
  * fatal sniffing error goes to r->err. */
@@ -929,7 +980,7 @@ static enum pl_status choose_format(struct pl_reader *r, const char *path,
         else if (!in_folder)
             st = pl_reader_fatal(r, &serr);
         else
-            pl_log(PL_LOG_DEBUG, "%s: skipped (no known format)", path);
+            note_skipped(r, path, &serr);
     }
     free(head);
     return st;

@@ -120,6 +120,7 @@ static void put_data(struct buf *b, const json_t *r)
     put(b, "## Data\n\n| | source | target |\n|---|---|---|\n");
     static const char *const rows[][2] = {
         { "path", "path" }, { "format", "formats" },
+        { "files skipped (no known format)", "files_skipped" },
         { "dialogues", "dialogues" }, { "turns", "turns" },
         { "records rejected", "rejected" },
         { "records with repaired UTF-8", "utf8_repaired" },
@@ -190,6 +191,8 @@ static void put_labels(struct buf *b, const json_t *r)
     put(b, "\n- target only (%zu): ",
         json_array_size(json_object_get(l, "target_only")));
     put_label_list(b, json_object_get(l, "target_only"), 40);
+    put(b, "\n- source only (%lld): ", integer(l, "source_only"));
+    put_label_list(b, json_object_get(l, "source_only_labels"), 40);
     put(b, "\n- target test labels the source model cannot predict "
         "(%zu): ", json_array_size(json_object_get(
                        l, "unmatched_in_zero_shot")));
@@ -207,24 +210,24 @@ static void put_systems(struct buf *b, const json_t *r)
 
     put(b, "## Systems on the target test split\n\n"
         "| system | accuracy %% (95%% CI) | macro-F1 %% (95%% CI) | "
-        "examples | on shared labels: accuracy %% |\n|---|---|---|---|---|"
-        "\n");
+        "examples | on shared labels: accuracy / macro-F1 %% |\n"
+        "|---|---|---|---|---|\n");
     json_array_foreach(sys, i, s) {
         const json_t *ov = json_object_get(s, "overall");
         const json_t *sh = json_object_get(s, "shared_labels");
 
         put(b, "| `%s` | ", str(s, "name"));
         if (!json_is_true(json_object_get(s, "applicable"))) {
-            put(b, "not applicable: %s | | | |\n", str(s, "why_not"));
-            continue;
+            put(b, "not applicable: %s | | | ", str(s, "why_not"));
+        } else {
+            put_pct_ci(b, ov, "accuracy");
+            put(b, " | ");
+            put_pct_ci(b, ov, "macro_f1");
+            put(b, " | %lld | ", integer(ov, "n"));
         }
-        put_pct_ci(b, ov, "accuracy");
-        put(b, " | ");
-        put_pct_ci(b, ov, "macro_f1");
-        put(b, " | %lld | ", integer(ov, "n"));
         if (sh)
-            put(b, "%.1f (n=%lld)", 100 * num(sh, "accuracy"),
-                integer(sh, "n"));
+            put(b, "%.1f / %.1f (n=%lld)", 100 * num(sh, "accuracy"),
+                100 * num(sh, "macro_f1"), integer(sh, "n"));
         put(b, " |\n");
     }
     put(b, "\n");
@@ -257,10 +260,17 @@ static void put_verdict(struct buf *b, const json_t *r)
         const char *how = lo > 0 ? "beats" : hi < 0 ? "is worse than"
                         : "is not distinguishable from";
 
-        put(b, "- `%s` %s `%s`: accuracy %+.1f points (95%% CI %+.1f to "
-            "%+.1f, p = %.3f); macro-F1 %+.1f points.\n", str(c, "a"), how,
-            str(c, "b"), 100 * d, 100 * lo, 100 * hi, p,
-            100 * num(c, "macro_f1_diff"));
+        put(b, "- `%s` %s `%s`", str(c, "a"), how, str(c, "b"));
+        if (!strcmp(str(c, "examples"), "shared labels"))
+            put(b, " on the %lld test examples whose label the source "
+                "has", integer(c, "n"));
+        put(b, ": accuracy %+.1f points (95%% CI %+.1f to %+.1f, ",
+            100 * d, 100 * lo, 100 * hi);
+        if (p < 0.001)
+            put(b, "p < 0.001");
+        else
+            put(b, "p = %.3f", p);
+        put(b, "); macro-F1 %+.1f points.\n", 100 * num(c, "macro_f1_diff"));
     }
     put(b, "\n");
 }
@@ -288,8 +298,9 @@ static void put_slice_field(struct buf *b, const json_t *f,
         put(b, "%s | %lld |", small ? " *" : "", integer(v, "n"));
         json_array_foreach(names, k, nm) {
             const json_t *s = json_object_get(sc, json_string_value(nm));
-            put(b, " %.1f | %.1f |", 100 * num(s, "accuracy"),
-                100 * num(s, "macro_f1"));
+            put(b, " ");
+            put_pct_ci(b, s, "accuracy");
+            put(b, " | %.1f |", 100 * num(s, "macro_f1"));
         }
         put(b, "\n");
     }
@@ -337,6 +348,27 @@ static void put_context(struct buf *b, const json_t *c)
         100 * num(c, "label_persistence"));
 }
 
+static void put_settings(struct buf *b, const json_t *r)
+{
+    const json_t *s = json_object_get(r, "settings");
+    const json_t *f = json_object_get(s, "features");
+
+    put(b, "## Settings\n\nseed %lld; model: embeddings %lld, GRU %lld; "
+        "%lld epochs from scratch at learning rate %g, %lld epochs of "
+        "fine-tuning at %g, batch %lld; text: %s%s%s, character %lld- to "
+        "%lld-grams in %lld buckets, words seen fewer than %lld times are "
+        "unknown, at most %lld tokens a turn; %lld bootstrap resamples.\n\n",
+        integer(s, "seed"), integer(s, "dim"), integer(s, "hidden"),
+        integer(s, "epochs"), num(s, "lr"), integer(s, "finetune_epochs"),
+        num(s, "finetune_lr"), integer(s, "batch"), str(f, "normalization"),
+        json_is_true(json_object_get(f, "casefold")) ? ", case folded" : "",
+        json_is_true(json_object_get(f, "strip_marks")) ? ", marks stripped"
+                                                       : "",
+        integer(f, "ngram_min"), integer(f, "ngram_max"),
+        integer(f, "buckets"), integer(f, "min_count"),
+        integer(f, "max_tokens"), integer(s, "resamples"));
+}
+
 static void put_source(struct buf *b, const json_t *r)
 {
     const json_t *sm = json_object_get(r, "source_model");
@@ -352,6 +384,73 @@ static void put_source(struct buf *b, const json_t *r)
             100 * num(t, "accuracy"), 100 * num(t, "macro_f1"));
     put(b, "\n\n");
     put_context(b, json_object_get(r, "context"));
+}
+
+/* ---- checking a report before rendering it ------------------------------ */
+
+static int need(const json_t *o, const char *key, json_type type,
+                const char *where, struct pl_error *err)
+{
+    const json_t *v = json_object_get(o, key);
+    int ok = v && (json_typeof(v) == type ||
+                   (type == JSON_REAL && json_is_integer(v)) ||
+                   (type == JSON_TRUE && json_is_boolean(v)));
+    static const char *const names[] = { "an object", "an array",
+                                         "a string", "an integer",
+                                         "a number", "a boolean",
+                                         "a boolean", "null" };
+
+    if (!ok)
+        pl_error_set(err, PL_ERR_FORMAT, NULL, 0, 0, "%s%s%s: expected %s, "
+                     "found %s", where, *where ? "." : "", key, names[type],
+                     v ? "another kind of value" : "nothing");
+    return ok;
+}
+
+static int check_scores(const json_t *o, const char *where,
+                        struct pl_error *err)
+{
+    return need(o, "n", JSON_INTEGER, where, err) &&
+           need(o, "accuracy", JSON_REAL, where, err) &&
+           need(o, "macro_f1", JSON_REAL, where, err);
+}
+
+static int check_system(const json_t *s, size_t i, struct pl_error *err)
+{
+    char where[64];
+
+    snprintf(where, sizeof where, "systems[%zu]", i);
+    if (!need(s, "name", JSON_STRING, where, err) ||
+        !need(s, "applicable", JSON_TRUE, where, err))
+        return 0;
+    if (!json_is_true(json_object_get(s, "applicable")))
+        return need(s, "why_not", JSON_STRING, where, err);
+    if (!need(s, "overall", JSON_OBJECT, where, err))
+        return 0;
+    snprintf(where, sizeof where, "systems[%zu].overall", i);
+    return check_scores(json_object_get(s, "overall"), where, err);
+}
+
+/* Every part the Markdown reads must be there, so that nothing missing
+ * is rendered as a zero. */
+static int check_report(const json_t *r, struct pl_error *err)
+{
+    static const char *const objects[] = { "settings", "source", "target",
+                                           "source_model", "labels" };
+    const json_t *s;
+    size_t i;
+
+    for (i = 0; i < sizeof objects / sizeof *objects; i++)
+        if (!need(r, objects[i], JSON_OBJECT, "", err))
+            return 0;
+    if (!need(r, "systems", JSON_ARRAY, "", err) ||
+        !need(r, "comparisons", JSON_ARRAY, "", err) ||
+        !need(r, "slices", JSON_ARRAY, "", err))
+        return 0;
+    json_array_foreach(json_object_get(r, "systems"), i, s)
+        if (!check_system(s, i, err))
+            return 0;
+    return 1;
 }
 
 char *pl_report_markdown(const json_t *r, struct pl_error *err)
@@ -375,6 +474,8 @@ char *pl_report_markdown(const json_t *r, struct pl_error *err)
                      PL_REPORT_VERSION);
         return NULL;
     }
+    if (!check_report(r, err))
+        return NULL;
     put(&b, "# Transfer report\n\n`%s` → `%s`, made %s by parlance %s.\n\n",
         str(json_object_get(r, "source"), "path"),
         str(json_object_get(r, "target"), "path"), str(r, "created"),
@@ -385,6 +486,7 @@ char *pl_report_markdown(const json_t *r, struct pl_error *err)
     put_labels(&b, r);
     put_source(&b, r);
     put_slices(&b, r);
+    put_settings(&b, r);
     put(&b, "## Notes\n\n");
     json_array_foreach(json_object_get(r, "notes"), i, n)
         put(&b, "- %s\n", json_string_value(n));

@@ -150,9 +150,12 @@ static int is_white(int32_t cp)
            c == UTF8PROC_CATEGORY_ZP;
 }
 
+/* Invisible characters that carry no meaning in chat text. The joiners
+ * U+200C and U+200D are kept: they are spelling in Persian and Indic
+ * scripts, and they hold emoji sequences together. */
 static int is_zero_width(int32_t cp)
 {
-    return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+    return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF;
 }
 
 /* Controls that end a line; normalisation turns them into '\n' so that

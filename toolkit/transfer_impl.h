@@ -39,6 +39,9 @@ struct system {
     const char *description;
     int applicable;
     const char *why_not;        /* when not applicable */
+    char why_buf[160];
+    int shared_only;            /* not applicable, yet scored on the few
+                                   examples with shared labels */
     int *pred;                  /* [tgt.test.n] global label ids */
     float *conf;
     long train_examples;

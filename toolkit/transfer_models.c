@@ -270,9 +270,20 @@ static enum pl_status run_zero_shot(struct job *j, struct pl_error *err)
     for (long i = 0; i < j->tgt.test.n; i++)
         shared += pl_vocab_find(j->src_model.labels,
                                 j->tgt.test.items[i].label) >= 0;
-    if (shared == 0) {
+    if (shared < j->o->min_zero_shot * (double)j->tgt.test.n) {
         s->applicable = 0;
-        s->why_not = "no target test label exists among the source labels";
+        if (shared == 0)
+            snprintf(s->why_buf, sizeof s->why_buf, "no target test label "
+                     "exists among the source labels");
+        else
+            snprintf(s->why_buf, sizeof s->why_buf, "the source labels "
+                     "cover only %ld of %ld target test examples (under "
+                     "%.0f%%)", shared, j->tgt.test.n,
+                     100 * j->o->min_zero_shot);
+        s->why_not = s->why_buf;
+        s->shared_only = shared > 0;
+    }
+    if (shared == 0) {
         for (long i = 0; i < j->tgt.test.n; i++)
             s->pred[i] = -1;
         return PL_OK;

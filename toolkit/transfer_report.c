@@ -146,8 +146,9 @@ static json_t *side_json(const struct side *s)
 
     for (size_t i = 0; i < s->corpus->n_dialogues; i++)
         turns += s->corpus->dialogues[i].n_turns;
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:I}",
-                     "path", s->path, "formats", s->stats.formats,
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:I, "
+                     "s:I}", "path", s->path, "formats", s->stats.formats,
+                     "files_skipped", (json_int_t)s->stats.files_skipped,
                      "dialogues", (json_int_t)s->corpus->n_dialogues,
                      "turns", (json_int_t)turns,
                      "records_read", (json_int_t)s->stats.read,
@@ -156,6 +157,16 @@ static json_t *side_json(const struct side *s)
                      "split", s->split_info,
                      "train_examples", (json_int_t)s->train.n,
                      "test_examples", (json_int_t)s->test.n);
+}
+
+/* A float setting as the short decimal it was given as (0.002, not
+ * 0.0020000000949949026). */
+static double tidy(float x)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof buf, "%.6g", (double)x);
+    return strtod(buf, NULL);
 }
 
 static json_t *settings_json(const struct job *j)
@@ -172,7 +183,7 @@ static json_t *settings_json(const struct job *j)
                      "seed", (json_int_t)o->seed, "dim", o->dim, "hidden",
                      o->hidden, "epochs", o->epochs, "finetune_epochs",
                      o->finetune_epochs, "batch", o->batch, "lr",
-                     (double)o->lr, "finetune_lr", (double)o->finetune_lr,
+                     tidy(o->lr), "finetune_lr", tidy(o->finetune_lr),
                      "test_fraction", o->test_fraction, "min_slice",
                      o->min_slice, "resamples", o->resamples, "features",
                      feat);
@@ -209,9 +220,14 @@ static json_t *missing_labels(const struct job *j, const struct pl_vocab *in)
 static json_t *labels_json(const struct job *j)
 {
     json_t *shared = json_array(), *tonly = json_array();
+    json_t *sonly = json_array();
     const struct pl_vocab *sl = j->src_model.labels, *tl = j->tgt_labels;
     size_t n_shared = 0;
 
+    for (size_t k = 0; k < pl_vocab_size(sl); k++)
+        if (pl_vocab_find(tl, pl_vocab_word(sl, (int)k)) < 0)
+            json_array_append_new(sonly,
+                                  json_string(pl_vocab_word(sl, (int)k)));
     for (size_t k = 0; k < pl_vocab_size(tl); k++) {
         const char *name = pl_vocab_word(tl, (int)k);
         int in_src = pl_vocab_find(sl, name) >= 0;
@@ -219,11 +235,12 @@ static json_t *labels_json(const struct job *j)
         json_array_append_new(in_src ? shared : tonly, json_string(name));
         n_shared += (size_t)in_src;
     }
-    return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o}", "source",
+    return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o}", "source",
                      (json_int_t)pl_vocab_size(sl), "target_train",
                      (json_int_t)pl_vocab_size(tl), "shared", shared,
                      "target_only", tonly, "source_only",
                      (json_int_t)(pl_vocab_size(sl) - n_shared),
+                     "source_only_labels", sonly,
                      "unmatched_in_zero_shot", missing_labels(j, sl),
                      "not_in_target_train", missing_labels(j, tl));
 }
@@ -293,6 +310,9 @@ static json_t *system_json(const struct job *j, const struct system *s,
         return NULL;
     if (!s->applicable) {
         json_object_set_new(o, "why_not", json_string(s->why_not));
+        if (s->shared_only)
+            json_object_set_new(o, "shared_labels", scores_json(
+                j, s->pred, shared, n_shared, err));
         return o;
     }
     if (s->trained) {
@@ -327,25 +347,40 @@ static json_t *comparisons_json(const struct job *j, struct pl_error *err)
     };
     struct pl_bootstrap_opts bo = boot_opts(j);
     json_t *out = json_array();
+    long n_shared = 0, *shared = shared_examples(j, &n_shared);
 
-    for (size_t p = 0; out && p < sizeof pairs / sizeof *pairs; p++) {
+    for (size_t p = 0; out && shared && p < sizeof pairs / sizeof *pairs;
+         p++) {
         const struct system *a = find_system(j, pairs[p][0]);
         const struct system *b = find_system(j, pairs[p][1]);
+        /* zero-shot can only be right on labels the source has */
+        int on_shared = !strcmp(pairs[p][1], "source_zero_shot");
+        long n = on_shared ? n_shared : j->tgt.test.n;
         struct pl_paired pr;
 
-        if (!a || !b)
+        if (!a || !b || n == 0)
             continue;
-        if (pl_scores_paired(j->gold, a->pred, b->pred, NULL, j->tgt.test.n,
+        if (pl_scores_paired(j->gold, a->pred, b->pred,
+                             on_shared ? shared : NULL, n,
                              (int)pl_vocab_size(j->labels), &bo, &pr,
                              err) != PL_OK) {
             json_decref(out);
-            return NULL;
+            out = NULL;
+            break;
         }
         json_array_append_new(out, json_pack(
-            "{s:s, s:s, s:f, s:o, s:f, s:o, s:f}", "a", a->name, "b",
-            b->name, "accuracy_diff", pr.acc_diff, "accuracy_diff_ci",
-            interval(pr.acc_ci), "macro_f1_diff", pr.f1_diff,
-            "macro_f1_diff_ci", interval(pr.f1_ci), "p_value", pr.p_value));
+            "{s:s, s:s, s:s, s:I, s:f, s:o, s:f, s:o, s:f}", "a", a->name,
+            "b", b->name, "examples", on_shared ? "shared labels" : "all",
+            "n", (json_int_t)n, "accuracy_diff", pr.acc_diff,
+            "accuracy_diff_ci", interval(pr.acc_ci), "macro_f1_diff",
+            pr.f1_diff, "macro_f1_diff_ci", interval(pr.f1_ci), "p_value",
+            pr.p_value));
+    }
+    free(shared);
+    if (!shared && out) {
+        json_decref(out);
+        out = NULL;
+        pl_error_set(err, PL_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     return out;
 }

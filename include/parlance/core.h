@@ -100,6 +100,9 @@ enum pl_status pl_file_read(const char *path, char **out, size_t *len,
  * Atomic output: pl_atomic_open creates "path.tmp.XXXXXX" beside path;
  * pl_atomic_commit flushes, fsyncs, closes and renames it over path;
  * pl_atomic_abort closes and removes it. Both accept a NULL file.
+ * A symbolic link keeps pointing at the new file. An existing path that
+ * is not a regular file (/dev/stdout, a pipe, a terminal) is written in
+ * place instead, as renaming over it would replace the device itself.
  */
 struct pl_atomic {
     char *path;

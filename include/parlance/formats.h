@@ -130,6 +130,7 @@ void pl_read_opts_default(struct pl_read_opts *o);
 struct pl_read_stats {
     long files;                 /* data files read (skipped ones and SGD
                                    schema files are not counted) */
+    long files_skipped;         /* in folders: in no known format */
     long read;                  /* records read = kept + rejected */
     long kept;
     long rejected;

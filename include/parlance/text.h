@@ -52,7 +52,8 @@ void pl_text_opts_default(struct pl_text_opts *o);
 /*
  * Normalise NUL-terminated valid UTF-8 s into a new string *out (caller
  * frees). Control characters other than tab/newline and zero-width
- * characters (U+200B..U+200D, U+2060, U+FEFF) are removed; CR LF becomes
+ * characters (U+200B, U+2060, U+FEFF; not the joiners U+200C and U+200D,
+ * which are spelling in some scripts and join emoji) are removed; CR LF becomes
  * LF and the other line-break controls (lone CR, VT, FF, NEL) become LF,
  * so words on either side stay apart. With collapse_space every white
  * space character (tab, LF, U+00A0, U+202F and the other Zs, Zl, Zp)

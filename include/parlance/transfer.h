@@ -21,7 +21,10 @@ struct pl_transfer_opts {
     enum pl_format source_format;   /* PL_FMT_AUTO: detect */
     enum pl_format target_format;
     enum pl_utf8_policy utf8;
-    struct pl_feature_opts feat;
+    struct pl_feature_opts feat;    /* pl_feature_opts_default, but with
+                                       case folded and context -1 (auto:
+                                       4 turns when the source's labels
+                                       persist across turns, else 0) */
     int dim;                        /* E, default 64 */
     int hidden;                     /* H, default 128 */
     int epochs;                     /* source and target-only, default 8 */
@@ -31,6 +34,9 @@ struct pl_transfer_opts {
     float finetune_lr;              /* default 1e-3 */
     double test_fraction;           /* seeded split when none, def. 0.3 */
     unsigned long long seed;        /* default 13 */
+    double min_zero_shot;           /* zero-shot is scored when source
+                                       labels cover this share of the
+                                       target test, default 0.05 */
     int min_slice;                  /* smaller slices are flagged, def. 20 */
     int max_slice_values;           /* fields with more are skipped, 40 */
     int resamples;                  /* bootstrap resamples, default 1000 */

@@ -1,6 +1,7 @@
 /*
  * parlance convert: any readable format to unified JSONL, streamed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,9 @@ static enum pl_status write_one(struct pl_dialogue *d, void *ctx)
     struct conv *c = ctx;
     enum pl_status st = pl_dialogue_write(c->fp, d, &c->write_err);
 
+    if (st == PL_ERR_IO)
+        pl_error_set(&c->write_err, st, c->out ? c->out : "<stdout>", 0, 0,
+                     "cannot write: %s", strerror(errno));
     pl_dialogue_fini(d);
     return st;
 }
@@ -128,11 +132,27 @@ static void summary(const struct conv *c, const struct pl_read_stats *st)
         if (c->reasons[k])
             fprintf(stderr, "; %ld %s", c->reasons[k],
                     pl_status_str((enum pl_status)k));
+    if (st->files_skipped)
+        fprintf(stderr, "; %ld files skipped", st->files_skipped);
     if (st->utf8_repaired)
         fprintf(stderr, "; %ld repaired invalid UTF-8", st->utf8_repaired);
     if (st->rejected)
         fprintf(stderr, " (see %s)", c->rejects_path);
     fputc('\n', stderr);
+}
+
+/* Says so and returns 1 when no record at all could be read. */
+static int nothing_read(const struct pl_read_stats *st)
+{
+    if (st->kept > 0)
+        return 0;
+    if (st->rejected > 0)
+        fprintf(stderr, "parlance: every record was rejected\n");
+    else if (st->files == 0)
+        fprintf(stderr, "parlance: no file in a known format was found\n");
+    else
+        return 0;
+    return 1;
 }
 
 static int run(struct conv *c)
@@ -154,6 +174,7 @@ static int run(struct conv *c)
         total.kept += st.kept;
         total.rejected += st.rejected;
         total.utf8_repaired += st.utf8_repaired;
+        total.files_skipped += st.files_skipped;
         snprintf(total.formats + strlen(total.formats),
                  sizeof total.formats - strlen(total.formats), "%s%s",
                  i ? ", " : "", st.formats);
@@ -175,7 +196,7 @@ static int run(struct conv *c)
         return cli_exit_code(s);
     }
     summary(c, &total);
-    return EXIT_OK;
+    return nothing_read(&total) ? EXIT_DATA : EXIT_OK;
 }
 
 int cmd_convert(struct args *a)

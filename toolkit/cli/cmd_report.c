@@ -55,9 +55,10 @@ int cmd_report(struct args *a)
             rc = cli_exit_code(err.status);
     } else {
         char *md = pl_report_markdown(r, &err);
-        if (md)
-            fputs(md, stdout);
-        else
+        if (md && (fputs(md, stdout) == EOF || fflush(stdout) != 0))
+            rc = cli_exit_code(pl_error_set(&err, PL_ERR_IO, "<stdout>", 0,
+                                            0, "cannot write"));
+        else if (!md)
             rc = cli_exit_code(err.status);
         free(md);
     }

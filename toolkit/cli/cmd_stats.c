@@ -81,9 +81,10 @@ static void print_counts(const char *what, const struct pl_vocab *v,
 static void print_text(const char *path, const struct pl_read_stats *st,
                        const struct tally *t)
 {
-    printf("%s\n  format     %s\n  dialogues  %ld\n  turns      %ld "
-           "(%ld with an intent)\n  records    %ld read, %ld rejected, %ld "
-           "with repaired UTF-8\n", path, st->formats, t->dialogues,
+    printf("%s\n  format     %s\n  files      %ld read, %ld skipped\n"
+           "  dialogues  %ld\n  turns      %ld (%ld with an intent)\n"
+           "  records    %ld read, %ld rejected, %ld with repaired UTF-8\n",
+           path, st->formats, st->files, st->files_skipped, t->dialogues,
            t->turns, t->labelled, st->read, st->rejected,
            st->utf8_repaired);
     print_counts("splits", t->splits, 8);
@@ -99,8 +100,10 @@ static void print_json(const char *path, const struct pl_read_stats *st,
                        const struct tally *t)
 {
     json_t *o = json_pack(
-        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o,"
-        " s:o, s:o}", "path", path, "format", st->formats, "dialogues",
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        " s:o, s:o, s:o, s:o}", "path", path, "format", st->formats,
+        "files", (json_int_t)st->files, "files_skipped",
+        (json_int_t)st->files_skipped, "dialogues",
         (json_int_t)t->dialogues, "turns", (json_int_t)t->turns,
         "labelled_turns", (json_int_t)t->labelled, "records_read",
         (json_int_t)st->read, "rejected", (json_int_t)st->rejected,
@@ -143,6 +146,17 @@ static int stats_one(const char *path, struct pl_read_opts *ro, int json)
         print_text(path, &st, &t);
     else
         cli_error(&err);
+    if (s == PL_OK && st.files == 0) {
+        fprintf(stderr, "parlance: %s: no file in a known format\n", path);
+        s = PL_ERR_DATA;
+    } else if (s == PL_OK && st.kept == 0 && st.rejected > 0) {
+        fprintf(stderr, "parlance: %s: every record was rejected\n", path);
+        s = PL_ERR_DATA;
+    }
+    if (s == PL_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "parlance: cannot write to standard output\n");
+        s = PL_ERR_IO;
+    }
     tally_fini(&t);
     return cli_exit_code(s);
 }

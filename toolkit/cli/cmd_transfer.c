@@ -41,7 +41,8 @@ static const char HELP[] =
     "                       model with each turn (auto: 4 when the source's\n"
     "                       labels persist from turn to turn like a\n"
     "                       dialogue state, else 0)\n"
-    "  --casefold           fold case before tokenising\n"
+    "  --no-casefold        keep letter case (the model folds case by\n"
+    "                       default; --casefold says so explicitly)\n"
     "  --nfkc               NFKC instead of NFC (changes meaning of some\n"
     "                       characters; off by default)\n"
     "  --strip-marks        remove accents and other combining marks\n"
@@ -73,8 +74,8 @@ static int parse_format(const char *v, enum pl_format *f)
 static int parse_number(struct args *a, struct topts *t, int *bad)
 {
     static const struct { const char *name; long lo, hi; } ints[] = {
-        { "--seed", 0, 2147483647L }, { "--epochs", 0, PL_MAX_EPOCHS },
-        { "--finetune-epochs", 0, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
+        { "--seed", 0, 2147483647L }, { "--epochs", 1, PL_MAX_EPOCHS },
+        { "--finetune-epochs", 1, PL_MAX_EPOCHS }, { "--dim", 1, 1024 },
         { "--hidden", 1, 2048 }, { "--batch", 1, 4096 },
         { "--min-slice", 1, 1000000 }, { "--resamples", 10, 100000 },
     };
@@ -103,7 +104,8 @@ static int parse_number(struct args *a, struct topts *t, int *bad)
     if (arg_value(a, "--context", &v, bad)) {
         if (!*bad && !strcmp(v, "auto"))
             t->o.feat.context = -1;
-        else if (*bad || !parse_int("transfer", "--context", v, 0, 64, &val))
+        else if (*bad || !parse_int("transfer", "--context (or auto)", v, 0,
+                                    64, &val))
             return *bad = 1;
         else
             t->o.feat.context = (int)val;
@@ -155,6 +157,8 @@ static int parse_other(struct args *a, struct topts *t, int *bad)
                              "found \"%s\"", v) != 0;
     } else if (arg_flag(a, "--casefold"))
         t->o.feat.text.casefold = 1;
+    else if (arg_flag(a, "--no-casefold"))
+        t->o.feat.text.casefold = 0;
     else if (arg_flag(a, "--nfkc"))
         t->o.feat.text.form = PL_NORM_NFKC;
     else if (arg_flag(a, "--strip-marks"))
@@ -179,7 +183,9 @@ static int parse(struct args *a, struct topts *t)
             exit(EXIT_OK);
         }
         if (!parse_number(a, t, &bad) && !bad && !parse_other(a, t, &bad))
-            return cli_usage("transfer", "unknown option \"%s\"",
+            return cli_usage("transfer", "%s \"%s\"",
+                             a->argv[a->i][0] == '-' ? "unknown option"
+                                                     : "unexpected argument",
                              a->argv[a->i]);
     }
     if (bad)
@@ -187,6 +193,9 @@ static int parse(struct args *a, struct topts *t)
     if (!t->o.source || !t->o.target || !t->o.out_dir)
         return cli_usage("transfer", "--source, --target and --out are all "
                          "required");
+    if (!*t->o.source || !*t->o.target || !*t->o.out_dir)
+        return cli_usage("transfer", "--source, --target and --out must not "
+                         "be empty");
     return EXIT_OK;
 }
 

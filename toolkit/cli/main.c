@@ -41,6 +41,10 @@ int main(int argc, char **argv)
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) {
+        char *again[] = { argv[0], argv[2], "--help", NULL };
+        return main(3, again);
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         fputs(USAGE, stdout);
