@@ -487,6 +487,7 @@ static void check_snips_cesu(void)
         CHECK(find(&g, "snips:train_PlayMusic_full:462") != NULL);
     }
     got_free(&g);
+    round_trip(p, "rt-snips-pm.jsonl", 2000);
 }
 
 static void test_real_snips(void)
@@ -594,6 +595,8 @@ static void test_real_nlupp(void)
     CHECK_INT(n.values, 298);
     CHECK_INT(bad_spans(g.c), 0);
     got_free(&g);
+    round_trip(check_corpus("banking77/nlupp/data/banking/fold0.json", buf),
+               "rt-nlupp-fold0.jsonl", 104);
 }
 
 struct hwu_tally {
@@ -669,6 +672,7 @@ static void test_real_hwu(void)
         CHECK_INT(count_split(g.c, "test"), 1076);
     }
     got_free(&g);
+    round_trip(buf, "rt-hwu-test.jsonl", 1076);
     read_with(&g, check_corpus("hwu64/KFold_1", buf), NULL);
     if (!read_ok(&g))
         return;

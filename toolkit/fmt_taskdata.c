@@ -103,12 +103,11 @@ static int hwu64_header(const char *s, size_t n)
     return found && fields >= 2;
 }
 
-enum pl_format pl_taskdata_sniff(const char *s, size_t n, int complete)
+enum pl_format pl_taskdata_sniff(const char *s, size_t n)
 {
     struct pl_jscan js;
     int c;
 
-    (void)complete;
     pl_jscan_init(&js, s, n, 1, 1);
     c = pl_jscan_ws(&js);
     if (c == '{')

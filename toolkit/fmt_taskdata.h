@@ -18,9 +18,8 @@
 /* ---- entry points for formats.c ------------------------------------- */
 
 /* Which of these formats the first bytes s[0..n) of a file hold (BOM
- * already skipped; complete when that is the whole file), or
- * PL_FMT_AUTO. */
-enum pl_format pl_taskdata_sniff(const char *s, size_t n, int complete);
+ * already skipped), or PL_FMT_AUTO. */
+enum pl_format pl_taskdata_sniff(const char *s, size_t n);
 
 /* Is f one of the formats read here? */
 int pl_taskdata_owns(enum pl_format f);

@@ -777,7 +777,7 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     else if (c >= 0)
         f = sniff_table(s + js.bol, n - js.bol, complete);
     if (f == PL_FMT_AUTO)
-        f = pl_taskdata_sniff(s, n, complete);
+        f = pl_taskdata_sniff(s, n);
     if (f == PL_FMT_AUTO && !desc[0])
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
