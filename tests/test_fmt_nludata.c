@@ -441,7 +441,8 @@ static void test_rasa_small(void)
 
 /* ---- the real files ---------------------------------------------------- */
 
-static long snips_file(const char *intent, const char *kind, long want)
+static long snips_file(const char *intent, const char *kind, long want,
+                       size_t slots)
 {
     char rel[300], buf[4096];
     struct got g;
@@ -456,6 +457,7 @@ static long snips_file(const char *intent, const char *kind, long want)
     CHECK_INT(g.c->n_dialogues, want);
     CHECK_INT(count_split(g.c, kind[0] == 'v' ? "dev" : "train"), want);
     CHECK_INT(distinct_labels(g.c, 0), 1);
+    CHECK_INT(distinct_slots(g.c), slots);
     CHECK_STR(g.c->dialogues[0].turns[0].intents[0], intent);
     CHECK_INT(bad_spans(g.c), 0);
     spans = count_slots(g.c);
@@ -492,7 +494,11 @@ static void check_snips_cesu(void)
 
 static void test_real_snips(void)
 {
-    static const struct { const char *intent; long full, slots; } in[] = {
+    static const struct {
+        const char *intent;
+        long full;
+        size_t slots;
+    } in[] = {
         { "AddToPlaylist", 1942, 5 }, { "BookRestaurant", 1973, 14 },
         { "GetWeather", 2000, 9 }, { "PlayMusic", 2000, 9 },
         { "RateBook", 1956, 7 }, { "SearchCreativeWork", 1954, 2 },
@@ -506,9 +512,9 @@ static void test_real_snips(void)
                       "train_PlayMusic.json", buf))
         return;
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
-        spans += snips_file(in[i].intent, "small", 300) +
-                 snips_file(in[i].intent, "full", in[i].full) +
-                 snips_file(in[i].intent, "validate", 100);
+        spans += snips_file(in[i].intent, "small", 300, in[i].slots) +
+                 snips_file(in[i].intent, "full", in[i].full, in[i].slots) +
+                 snips_file(in[i].intent, "validate", 100, in[i].slots);
     CHECK_INT(spans, 42960);
     read_with(&g, check_corpus("snips", buf), NULL);
     if (read_ok(&g)) {

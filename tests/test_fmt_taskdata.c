@@ -209,6 +209,45 @@ static void test_mw_damaged(void)
     got_free(&g);
 }
 
+/* Act names of any length and script make valid slot names and domains
+ * (a fuzzer found a domain cut inside a character). */
+static void test_mw_long_names(void)
+{
+    char dom[160] = "", doc[1024], want[200];
+    struct got g;
+    const struct pl_turn *t;
+
+    for (int i = 0; i < 70; i++)
+        strcat(dom, "\xC3\x89");
+    snprintf(doc, sizeof doc, "{\"L\": {\"log\": [{\"text\": \"w\", "
+             "\"dialog_act\": {\"%s-Inform\": [[\"x\", \"y\"]]}, "
+             "\"span_info\": [[\"%s-Inform\", \"x\", \"y\", 0, 0]]}]}}",
+             dom, dom);
+    read_with(&g, put_file("mwn/n.json", doc, strlen(doc)), NULL);
+    if (!read_ok(&g) || !CHECK_INT(g.st.kept, 1))
+        return;
+    t = g.c->dialogues[0].turns;
+    snprintf(want, sizeof want, "%s-x", dom);
+    CHECK_STR(t->slots[0].slot, want);
+    CHECK_STR(meta_str(t->meta, "domain"), dom);
+    got_free(&g);
+    round_trip(tpath("mwn/n.json"), "rt-mwn.jsonl", 1);
+    snprintf(doc, sizeof doc, "[{\"dialogue_id\": \"L.json\", \"turns\": "
+             "[{\"speaker\": \"USER\", \"turn_id\": \"0\", "
+             "\"utterance\": \"w\", \"frames\": []}]}]");
+    put_file("mwn/train/dialogues_001.json", doc, strlen(doc));
+    snprintf(doc, sizeof doc, "{\"L.json\": {\"0\": {\"dialog_act\": "
+             "{\"%s-Inform\": [[\"x\", \"y\"]]}}}}", dom);
+    put_file("mwn/dialog_acts.json", doc, strlen(doc));
+    read_with(&g, tpath("mwn/train"), NULL);
+    if (read_ok(&g) && CHECK_INT(g.st.kept, 1)) {
+        snprintf(want, sizeof want, "%s-Inform(x)", dom);
+        CHECK_STR(g.c->dialogues[0].turns[0].acts[0], want);
+    }
+    got_free(&g);
+    round_trip(tpath("mwn/train"), "rt-mwn22.jsonl", 1);
+}
+
 static void test_mw_limits(void)
 {
     struct got g;
@@ -474,6 +513,7 @@ int main(void)
     test_mw_small();
     test_mw_plain();
     test_mw_damaged();
+    test_mw_long_names();
     test_mw_limits();
     test_mw22();
     test_mw22_bad_acts();

@@ -420,10 +420,13 @@ static enum pl_status missing_column(struct hwu *c, const char *want)
     char have[300] = "";
     size_t used = 0;
 
-    for (size_t i = 0; i < c->n_names && used + 40 < sizeof have; i++)
+    for (size_t i = 0; i < c->n_names && used + 40 < sizeof have; i++) {
+        char name[32];
+
+        pl_utf8_fit(name, sizeof name, c->names[i], strlen(c->names[i]));
         used += (size_t)snprintf(have + used, sizeof have - used,
-                                 "%s\"%.30s\"", i ? ", " : "",
-                                 c->names[i]);
+                                 "%s\"%s\"", i ? ", " : "", name);
+    }
     return pl_error_set(c->r->err, PL_ERR_FORMAT, c->r->path, c->line, 1,
                         "expected a column named \"%s\" in the header, "
                         "found %s", want, have);

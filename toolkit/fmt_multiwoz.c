@@ -187,51 +187,57 @@ static long tokenize(struct mwoz *c, const char *text)
 
 /* ---- acts and spans --------------------------------------------------- */
 
-/* "Hotel" of "Hotel-Inform" into buf; "" when there is no '-'. */
-static const char *act_domain(const char *act, char *buf, size_t n)
+/* Length of "Hotel" in "Hotel-Inform"; 0 when there is no '-'. Cut at
+ * an ASCII byte, so the part is valid UTF-8 whatever its length. */
+static size_t domain_len(const char *act)
 {
     const char *dash = strchr(act, '-');
-    size_t k = dash ? (size_t)(dash - act) : 0;
 
-    if (k >= n)
-        k = n - 1;
-    memcpy(buf, act, k);
-    buf[k] = '\0';
-    return buf;
+    return dash ? (size_t)(dash - act) : 0;
 }
 
-/* src in lower case into dst (size n); dst may be src. */
-static void lower_copy(char *dst, size_t n, const char *src)
+static int domain_is(const char *act, size_t k, const char *name)
 {
-    size_t k = 0;
+    return k == strlen(name) && !strncasecmp(act, name, k);
+}
 
-    for (; k + 1 < n && src[k]; k++)
-        dst[k] = (char)tolower((unsigned char)src[k]);
-    dst[k] = '\0';
+/* The domain of act in lower case, as a JSON string (NULL without
+ * memory). */
+static json_t *domain_json(const char *act, size_t k)
+{
+    char *low = pl_strndup(act, k);
+    json_t *v;
+
+    if (!low)
+        return NULL;
+    for (char *p = low; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    v = json_string(low);
+    free(low);
+    return v;
 }
 
 /* Turn meta "domain": the first act domain other than general, lower
  * case; "general" when that is all there is. */
 static int set_domain(struct pl_turn *t, const json_t *da)
 {
-    char first[64] = "", dom[64];
-    const char *name;
+    const char *name, *first = NULL, *general = NULL;
     json_t *v;
-    int general = 0;
 
     json_object_foreach((json_t *)da, name, v) {
-        act_domain(name, dom, sizeof dom);
-        if (!strcasecmp(dom, "general"))
-            general = 1;
-        else if (dom[0] && !first[0])
-            memcpy(first, dom, sizeof first);
+        size_t k = domain_len(name);
+
+        if (domain_is(name, k, "general"))
+            general = general ? general : name;
+        else if (k && !first)
+            first = name;
     }
-    if (!first[0] && general)
-        strcpy(first, "general");
-    lower_copy(first, sizeof first, first);
-    if (!first[0])
+    if (!first)
+        first = general;
+    if (!first)
         return 0;
-    return json_object_set_new(t->meta, "domain", json_string(first));
+    return json_object_set_new(t->meta, "domain",
+                               domain_json(first, domain_len(first)));
 }
 
 /* "Domain-Act(slot)", or "Domain-Act" for the slot "none" or "". */
@@ -316,10 +322,16 @@ static int token_span(const struct mwoz *c, long ntok, size_t len,
 /* The span's slot name "Domain-slot", or the slot alone. */
 static char *span_slot(const char *act, const char *slot)
 {
-    char dom[64];
+    size_t k = domain_len(act), n = strlen(slot);
+    char *s = malloc(k + n + 2);
 
-    act_domain(act, dom, sizeof dom);
-    return dom[0] ? pl_str_join3(dom, "-", slot) : pl_strdup(slot);
+    if (!s || !k) {
+        free(s);
+        return pl_strdup(slot);
+    }
+    memcpy(s, act, k + 1);
+    memcpy(s + k + 1, slot, n + 1);
+    return s;
 }
 
 static enum pl_status one_span(struct mwoz *c, struct pl_turn *t,
@@ -639,13 +651,15 @@ int td_mw22_turn_acts(struct pl_turn *t, const json_t *entry, char *dom,
     if (json_object_update(t->extra, (json_t *)entry))
         return -1;
     json_object_foreach((json_t *)da, name, pairs) {
-        char here[64];
+        size_t k = domain_len(name);
         int bad = 0;
 
-        act_domain(name, here, sizeof here);
-        if (!dom[0] && here[0] && strcasecmp(here, "general") &&
-            strcasecmp(here, "booking"))
-            lower_copy(dom, dn, here);
+        if (!dom[0] && k && k < dn && !domain_is(name, k, "general") &&
+            !domain_is(name, k, "booking")) {
+            for (size_t i = 0; i < k; i++)
+                dom[i] = (char)tolower((unsigned char)name[i]);
+            dom[k] = '\0';
+        }
         if (!json_array_size(pairs))
             bad = td_add_unique_act(t, name);
         json_array_foreach(pairs, j, pr) {

@@ -174,9 +174,13 @@ static enum pl_status rasa_element(void *ctx, const char *s, size_t n,
 static void note_skipped(struct rasa *c, const struct td_key *key,
                          const char *where)
 {
-    pl_log(PL_LOG_INFO, "%s:%ld:%ld: Rasa %s\"%.*s\" noted, not read as "
-           "examples", c->r->path, key->line, key->col, where,
-           (int)(key->n < 64 ? key->n : 64), key->raw);
+    char name[68];
+
+    if (!pl_log_enabled(PL_LOG_INFO))
+        return;
+    pl_utf8_fit(name, sizeof name, key->raw, key->n);
+    pl_log(PL_LOG_INFO, "%s:%ld:%ld: Rasa %s\"%s\" noted, not read as "
+           "examples", c->r->path, key->line, key->col, where, name);
 }
 
 /* A member of rasa_nlu_data: a list of examples, or something else. */
