@@ -40,6 +40,7 @@ struct csv {
     long text_col, label_col;
     long row;
     struct pl_file_names fn;
+    struct pl_turn_table *turns; /* the writer's layout, when it is that */
 };
 
 static enum pl_status csv_nomem(struct csv *c)
@@ -378,7 +379,10 @@ static enum pl_status read_header(struct csv *c, int *have)
         if (!(c->names[c->n_names] = pl_strdup(field(c, c->n_names))))
             return csv_nomem(c);
     *have = 1;
-    return pick_columns(c);
+    c->turns = pl_turn_table_new(c->r, c->names, c->n_names, &st);
+    if (st != PL_OK)
+        return csv_nomem(c);
+    return c->turns ? PL_OK : pick_columns(c);
 }
 
 static enum pl_status fill_row(struct csv *c, struct pl_dialogue *d)
@@ -422,6 +426,9 @@ static enum pl_status emit_row(struct csv *c)
                      c->n_names, c->nf);
         return pl_reader_reject(c->r, c->rec, c->len, &why);
     }
+    if (c->turns)
+        return pl_turn_table_row(c->turns, c->fbuf, c->foff, c->rec, c->len,
+                                 c->line);
     if (fill_row(c, &d) != PL_OK) {
         pl_dialogue_fini(&d);
         return csv_nomem(c);
@@ -437,6 +444,7 @@ static void csv_fini(struct csv *c)
     free(c->rec);
     free(c->fbuf);
     free(c->foff);
+    pl_turn_table_free(c->turns);
 }
 
 enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
@@ -463,6 +471,8 @@ enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
         }
         c.row++;
     }
+    if (st == PL_OK && c.turns)
+        st = pl_turn_table_end(c.turns);
     csv_fini(&c);
     return st;
 }

@@ -76,6 +76,7 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
+    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text",
     "multiwoz", "snips", "nlupp", "hwu64", "rasa_json"
 };
 
@@ -452,6 +453,8 @@ static const struct {
 } json_messages[] = {
     { "unexpected token", "a JSON value", "", 0 },
     { "invalid token", "a JSON value", "", 0 },
+    { "premature end of input", "a complete JSON value",
+      "end of file after ", 0 },
     { "duplicate object key", "unique keys", "a repeated key ", 0 },
     { "invalid Unicode ", "a valid Unicode escape", "", 1 },
     { "\\u0000 is not allowed without JSON_ALLOW_NUL",
@@ -580,7 +583,11 @@ static void scan_keys(struct pl_jscan *js, struct keys *k)
 /* What the object at js->pos says: JSON Lines or a CLINC150 document. */
 static enum pl_format object_format(struct pl_jscan *js, struct keys *k)
 {
+    enum pl_format chat = pl_chat_sniff(js, 0);
+
     scan_keys(js, k);
+    if (chat != PL_FMT_AUTO)
+        return chat;
     if (k->messages)
         return PL_FMT_OPENAI;
     if (k->id && k->turns)
@@ -627,6 +634,8 @@ static enum pl_format sniff_json(struct pl_jscan *js, int *schema,
         snprintf(desc, dn, "a JSON array without objects");
         return PL_FMT_AUTO;
     }
+    if (pl_chat_sniff(js, 1) == PL_FMT_SHAREGPT)
+        return PL_FMT_SHAREGPT;
     scan_keys(js, &k);
     if (k.dialogue_id || k.service_name) {
         *schema = !k.dialogue_id;
@@ -756,6 +765,14 @@ static enum pl_format sniff_table(const char *s, size_t n, int complete)
     return f;
 }
 
+/* Line formats known by their first line. */
+static enum pl_format sniff_lines(const char *s, size_t n)
+{
+    if (pl_parlai_text_sniff(s, n))
+        return PL_FMT_PARLAI_TEXT;
+    return pl_fasttext_sniff(s, n) ? PL_FMT_FASTTEXT : PL_FMT_AUTO;
+}
+
 enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
                                const char *path, int *schema,
                                struct pl_error *err)
@@ -774,7 +791,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
         f = sniff_json(&js, schema, desc, sizeof desc);
-    else if (c >= 0)
+    else if (c >= 0 &&
+             (f = sniff_lines(s + js.bol, n - js.bol)) == PL_FMT_AUTO)
         f = sniff_table(s + js.bol, n - js.bol, complete);
     if (f == PL_FMT_AUTO)
         f = pl_taskdata_sniff(s, n);
@@ -783,7 +801,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai), found %s", desc);
+                     "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
+                     "fasttext, parlai_text), found %s", desc);
     return f;
 }
 
@@ -868,6 +887,14 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_unified_read(r, &lr);
     else if (f == PL_FMT_OPENAI)
         st = pl_openai_read(r, &lr);
+    else if (f == PL_FMT_SHAREGPT)
+        st = pl_sharegpt_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_JSONL)
+        st = pl_parlai_jsonl_read(r, &lr);
+    else if (f == PL_FMT_FASTTEXT)
+        st = pl_fasttext_read(r, &lr);
+    else if (f == PL_FMT_PARLAI_TEXT)
+        st = pl_parlai_text_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -1108,7 +1135,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if (s == PL_OK && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
-                         "(unified, sgd, clinc150, csv, tsv, openai), "
+                         "(unified, sgd, clinc150, csv, tsv, openai, "
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text), "
                          "found none");
     return s;
 }

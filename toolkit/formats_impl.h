@@ -249,6 +249,34 @@ enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
 enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n);
 enum pl_status pl_clinc_read(struct pl_reader *r, const char *buf,
                              size_t n);
+enum pl_status pl_fasttext_read(struct pl_reader *r, struct pl_lines *lr);
+enum pl_status pl_parlai_text_read(struct pl_reader *r,
+                                   struct pl_lines *lr);
+
+/* Does the first line of s[0..n) look like fastText (a "__label__"
+ * token) or ParlAI text (known key:value fields)? */
+int pl_fasttext_sniff(const char *s, size_t n);
+int pl_parlai_text_sniff(const char *s, size_t n);
+
+/*
+ * The table layout of parlance's CSV/TSV writer, read back by the CSV
+ * reader (fmt_csv_turns.c): a row per turn, regrouped into dialogues.
+ * pl_turn_table_new returns a reader when the header names[0..n) has
+ * the columns dialogue_id, turn, role and text, else NULL with *st
+ * PL_OK (PL_ERR_NOMEM when out of memory). Each row goes to
+ * pl_turn_table_row (field i is fbuf + foff[i]; raw is the record,
+ * starting at line); pl_turn_table_end emits the last dialogue. Both
+ * return PL_OK or a fatal status.
+ */
+struct pl_turn_table;
+struct pl_turn_table *pl_turn_table_new(struct pl_reader *r,
+                                        char *const *names, size_t n,
+                                        enum pl_status *st);
+enum pl_status pl_turn_table_row(struct pl_turn_table *t, const char *fbuf,
+                                 const size_t *foff, const char *raw,
+                                 size_t raw_n, long line);
+enum pl_status pl_turn_table_end(struct pl_turn_table *t);
+void pl_turn_table_free(struct pl_turn_table *t);
 
 /* Log what an SGD schema.json holds (it is skipped, not read). */
 void pl_sgd_schema_note(const char *path, const char *buf, size_t n);
@@ -265,6 +293,76 @@ typedef enum pl_status (*pl_jsonl_fn)(struct pl_reader *r, json_t *obj,
  * with pl_reader_json and given to fn; bad lines rejected. */
 enum pl_status pl_jsonl_read(struct pl_reader *r, struct pl_lines *lr,
                              size_t json_flags, pl_jsonl_fn fn);
+
+/* ---- chat logs (fmt_chat.c, fmt_openai.c, fmt_sharegpt.c,
+ *      fmt_parlai_jsonl.c) ------------------------------------------- */
+
+/* Per-file state of a chat-log reader: the file's names, the current
+ * record's error, and the counts behind the end-of-file warnings. */
+struct pl_chat {
+    struct pl_reader *r;
+    struct pl_file_names fn;
+    struct pl_error why;    /* the record's error */
+    long item;              /* message the error is about, or -1 */
+    long unknown_roles;     /* turns kept as role other */
+    long unmatched;         /* tool results linked to no earlier call */
+};
+
+void pl_chat_init(struct pl_chat *c, struct pl_reader *r);
+/* Fill c->why with "out of memory" at line/col; returns PL_ERR_NOMEM. */
+enum pl_status pl_chat_nomem(struct pl_chat *c, long line, long col);
+/* Start d as the index-th record of the file: id "<stem>:<index>",
+ * corpus and split from the file's names, origin line/col. */
+enum pl_status pl_chat_dialogue(struct pl_chat *c, struct pl_dialogue *d,
+                                long line, long col, long index);
+/* Set the members of object src whose names are not in skip (a NULL-
+ * ended list) into dst. -1 when out of memory. */
+int pl_json_copy_except(json_t *dst, json_t *src, const char *const *skip);
+/* Log "path:line:col: <list>[i]: what" for turn t, for the first few
+ * turns of each kind in a file, and count it in *count. */
+void pl_chat_warn_turn(struct pl_chat *c, long *count,
+                       const struct pl_turn *t, const char *list,
+                       const char *what);
+/* Warn about the turns of d kept as role other for an unknown role. */
+void pl_chat_check_roles(struct pl_chat *c, const struct pl_dialogue *d,
+                         const char *list);
+/* Log the file's totals of unknown roles and unmatched tool results. */
+void pl_chat_summary(const struct pl_chat *c);
+
+/*
+ * What the object at js->pos is: PL_FMT_SHAREGPT ("conversations",
+ * "conversation" or "items" arrays, or "messages" whose first message
+ * has "from"), PL_FMT_OPENAI ("messages" otherwise, or "request"/"body"
+ * holding "messages"), PL_FMT_PARLAI_JSONL ("dialog" array), else
+ * PL_FMT_AUTO. With in_array (an element of a whole-document array) only
+ * PL_FMT_SHAREGPT or PL_FMT_AUTO, since only that reader reads arrays.
+ */
+enum pl_format pl_chat_sniff(const struct pl_jscan *js, int in_array);
+
+/*
+ * Append the turn for message m, element i of the list named list (for
+ * messages), found at line/col. pl_chat_message reads a message with
+ * "from" (or "value" and no "role") as ShareGPT, anything else as
+ * OpenAI. A bad message fills c->why and c->item and returns
+ * PL_ERR_FORMAT; PL_ERR_NOMEM means stop.
+ */
+enum pl_status pl_chat_message(struct pl_chat *c, struct pl_dialogue *d,
+                               json_t *m, const char *list, size_t i,
+                               long line, long col);
+enum pl_status pl_openai_message(struct pl_chat *c, struct pl_dialogue *d,
+                                 json_t *m, const char *list, size_t i,
+                                 long line, long col);
+enum pl_status pl_sharegpt_message(struct pl_chat *c, struct pl_dialogue *d,
+                                   json_t *m, const char *list, size_t i,
+                                   long line, long col);
+/* Link the tool results of d to the turns making their calls (turn meta
+ * tool_call_turn), flag and warn about those without one. */
+enum pl_status pl_openai_link(struct pl_chat *c, struct pl_dialogue *d,
+                              const char *list);
+
+enum pl_status pl_sharegpt_read(struct pl_reader *r, struct pl_lines *lr);
+enum pl_status pl_parlai_jsonl_read(struct pl_reader *r,
+                                    struct pl_lines *lr);
 
 /*
  * Read a buffer as if it were the file name (used by the fuzz targets and

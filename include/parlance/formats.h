@@ -22,10 +22,28 @@
  *   csv, tsv  a header row, RFC 4180 quoting for both; a one-turn user
  *             dialogue per row, id "<file stem>:<row>"; other columns
  *             become turn meta (strings); split from a train/dev/val/test
- *             file stem.
- *   openai    a dialogue per {"messages": [...]} line, id "<stem>:<n>";
- *             null content is "", text parts are joined with "\n", tool
- *             call ids are kept in meta to link calls and results.
+ *             file stem. A header with dialogue_id, turn, role and text
+ *             columns is the turn table the CSV writer makes: a turn per
+ *             row, regrouped into dialogues (fmt_csv_turns.c).
+ *   openai    a dialogue per {"messages": [...]} line (also logged
+ *             completions {"request", "response"} and Batch API input
+ *             {"body"}), id "<stem>:<n>"; null content is "", text parts
+ *             are joined with "\n", tool results are linked to the turn
+ *             making their call in turn meta (tool_call_turn), unmatched
+ *             ones flagged (tool_call_unmatched) and warned about.
+ *   sharegpt  a dialogue per {"conversations": [{"from", "value"}]}, in
+ *             a JSON array or one per line; role aliases (human, gpt,
+ *             ...), unknown speakers kept as role other and warned about.
+ *   parlai_jsonl  a dialogue per {"dialog": [...]} line, both dialog
+ *             shapes (exchanges of messages, or a flat list); roles from
+ *             the speaker id (see fmt_parlai_jsonl.c).
+ *   fasttext  a one-turn user dialogue per line, id "<stem>:<n>"; every
+ *             token starting with o->label_prefix ("__label__") is an
+ *             intent, the rest of the line the text.
+ *   parlai_text  ParlAI's tab-separated "key:value" lines; a dialogue
+ *             per episode (up to episode_done:True), id "<stem>:<n>";
+ *             text -> user turn, the first label -> agent turn, other
+ *             fields -> the user turn's extra; ParlAI's escapes undone.
  *   multiwoz  MultiWOZ 2.0/2.1 (also ConvLab-2's) {id: {goal, log}}: a
  *             dialogue "multiwoz:<id>" per member, user/agent by
  *             position; acts "Domain-Act(slot)", user intents the
@@ -46,11 +64,14 @@
  *             intent, entities -> spans (value kept), metadata -> meta.
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
- * the start of a file is skipped and not counted. unified, openai, csv,
- * tsv and hwu64 stream record by record in bounded memory. sgd,
- * clinc150, multiwoz, snips, nlupp and rasa_json files are read whole
- * and cut into records by a structural scan, so each record is still
- * parsed, located and rejected on its own; a syntax error
+ * the start of a file is skipped and not counted. unified, openai,
+ * parlai_jsonl, csv, tsv, fasttext, parlai_text and ShareGPT JSON Lines
+ * stream record by record in bounded memory (a ParlAI text episode and a
+ * CSV turn-table dialogue are one record); a ShareGPT JSON document is
+ * read whole. hwu64 streams too. sgd, clinc150, multiwoz, snips, nlupp
+ * and rasa_json files are read whole and cut into records by a
+ * structural scan, so each record is still parsed, located and rejected
+ * on its own; a syntax error
  * that breaks the document's structure rejects the rest of that file as
  * one record.
  *
@@ -75,6 +96,10 @@ enum pl_format {
     PL_FMT_CSV,         /* comma-separated intent data with a header */
     PL_FMT_TSV,         /* tab-separated intent data with a header */
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
+    PL_FMT_SHAREGPT,    /* ShareGPT JSON array or JSONL {conversations} */
+    PL_FMT_PARLAI_JSONL, /* ParlAI Conversations JSONL {"dialog": [...]} */
+    PL_FMT_FASTTEXT,    /* fastText "__label__x text" lines */
+    PL_FMT_PARLAI_TEXT, /* ParlAI's tab-separated text format */
     PL_FMT_MULTIWOZ,    /* MultiWOZ 2.0/2.1 {id: {goal, log}} */
     PL_FMT_SNIPS,       /* SNIPS {"<Intent>": [{"data": [...]}]} */
     PL_FMT_NLUPP,       /* NLU++ [{"text", "intents", "slots"}] */
@@ -83,8 +108,9 @@ enum pl_format {
     PL_FMT_COUNT
 };
 
-/* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "multiwoz",
- * "snips", "nlupp", "hwu64", "rasa_json". */
+/* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "sharegpt",
+ * "parlai_jsonl", "fasttext", "parlai_text", "multiwoz", "snips",
+ * "nlupp", "hwu64", "rasa_json". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
@@ -119,6 +145,7 @@ struct pl_read_opts {
     const char *text_column;    /* CSV/TSV; NULL: "text" or first column */
     const char *label_column;   /* CSV/TSV; NULL: "label"/"intent"/
                                    "category" or second column */
+    const char *label_prefix;   /* fastText; NULL: "__label__" */
     pl_dialogue_fn on_dialogue;
     void *ctx;
     pl_reject_fn on_reject;     /* may be NULL */
@@ -143,7 +170,8 @@ struct pl_read_stats {
  * Detect the format of a file from its first bytes (a folder: of its first
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
  * what was seen: "path:1:1: expected a known conversation format
- * (unified, sgd, clinc150, csv, tsv, openai), found <first bytes>".
+ * (unified, sgd, clinc150, csv, tsv, openai, sharegpt, parlai_jsonl,
+ * fasttext, parlai_text), found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);

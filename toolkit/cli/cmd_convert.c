@@ -1,5 +1,7 @@
 /*
- * parlance convert: any readable format to unified JSONL, streamed.
+ * parlance convert: any readable format to unified JSONL (or, with --to,
+ * fastText, ParlAI text, OpenAI chat JSONL, CSV or TSV), streamed; what
+ * the output format cannot hold is counted in the summary.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,23 +11,30 @@
 #include "cli.h"
 #include "parlance/formats.h"
 #include "parlance/rejects.h"
+#include "parlance/writers.h"
 
 static const char HELP[] =
-    "usage: parlance convert INPUT... [-o OUT] [OPTIONS]\n"
+    "usage: parlance convert INPUT... [-o OUT] [--to FMT] [OPTIONS]\n"
     "\n"
     "Read conversation logs (files or folders, format detected from their\n"
-    "content) and write them as unified JSONL, one dialogue per line, to\n"
-    "OUT or standard output. Records that cannot be read are set aside\n"
-    "with their location and reason in the rejects file, and the run goes\n"
-    "on; a summary goes to standard error.\n"
+    "content) and write them as unified JSONL, one dialogue per line, or\n"
+    "in the format FMT, to OUT or standard output. Records that cannot be\n"
+    "read are set aside with their location and reason in the rejects\n"
+    "file, and the run goes on; a summary goes to standard error, with a\n"
+    "count of everything the output format could not hold.\n"
     "\n"
     "options:\n"
     "  -o, --output OUT     write here (atomically) instead of stdout\n"
+    "  --to FMT             output format: unified (default), fasttext,\n"
+    "                       parlai (ParlAI text), openai, csv, tsv\n"
+    "  --label-prefix P     fastText label prefix, read and written\n"
+    "                       (default __label__)\n"
     "  --rejects FILE       rejects file (default: OUT.rejects.jsonl, or\n"
     "                       rejects.jsonl when writing to stdout)\n"
     "  --format F           force the input format: unified, sgd,\n"
-    "                       clinc150, csv, tsv, openai, multiwoz, snips,\n"
-    "                       nlupp, hwu64, rasa_json\n"
+    "                       clinc150, csv, tsv, openai, sharegpt,\n"
+    "                       parlai_jsonl, fasttext, parlai_text,\n"
+    "                       multiwoz, snips, nlupp, hwu64, rasa_json\n"
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
@@ -33,6 +42,9 @@ static const char HELP[] =
 
 struct conv {
     struct pl_read_opts ro;
+    struct pl_write_opts wo;
+    enum pl_format to;
+    struct pl_writer *w;
     const char *out;
     const char *rejects_path;
     char rejects_default[4096];
@@ -49,7 +61,7 @@ struct conv {
 static enum pl_status write_one(struct pl_dialogue *d, void *ctx)
 {
     struct conv *c = ctx;
-    enum pl_status st = pl_dialogue_write(c->fp, d, &c->write_err);
+    enum pl_status st = pl_writer_write(c->w, d, &c->write_err);
 
     if (st == PL_ERR_IO)
         pl_error_set(&c->write_err, st, c->out ? c->out : "<stdout>", 0, 0,
@@ -77,6 +89,18 @@ static void reject_one(const struct pl_reject *r, void *ctx)
     free(line);
 }
 
+/* The --to format; "parlai" names ParlAI's text format. */
+static int parse_to(const char *v, enum pl_format *to)
+{
+    int k = strcmp(v, "parlai") ? pl_format_parse(v) : PL_FMT_PARLAI_TEXT;
+
+    if (k <= 0 || !pl_writer_supports((enum pl_format)k))
+        return cli_usage("convert", "--to expects unified, fasttext, "
+                         "parlai, openai, csv or tsv, found \"%s\"", v);
+    *to = (enum pl_format)k;
+    return 0;
+}
+
 static int parse(struct args *a, struct conv *c)
 {
     const char *v;
@@ -91,6 +115,11 @@ static int parse(struct args *a, struct conv *c)
         } else if (arg_value(a, "-o", &v, &bad) ||
                    arg_value(a, "--output", &v, &bad)) {
             c->out = v;
+        } else if (arg_value(a, "--to", &v, &bad)) {
+            if (!bad && parse_to(v, &c->to) != 0)
+                return EXIT_USAGE;
+        } else if (arg_value(a, "--label-prefix", &v, &bad)) {
+            c->ro.label_prefix = c->wo.label_prefix = v;
         } else if (arg_value(a, "--rejects", &v, &bad)) {
             c->rejects_path = v;
         } else if (arg_value(a, "--format", &v, &bad)) {
@@ -122,7 +151,26 @@ static int parse(struct args *a, struct conv *c)
     return EXIT_OK;
 }
 
-static void summary(const struct conv *c, const struct pl_read_stats *st)
+/* What was written, and what the output format could not hold. */
+static void write_summary(const struct conv *c,
+                          const struct pl_write_stats *ws)
+{
+    const char *sep = "; not carried: ";
+
+    fprintf(stderr, "parlance: wrote %ld dialogues as %s (%ld %s)",
+            ws->dialogues, pl_format_name(c->to), ws->records,
+            c->to == PL_FMT_CSV || c->to == PL_FMT_TSV ? "rows" : "lines");
+    for (int k = 0; k < PL_LOSS_COUNT; k++)
+        if (ws->lost[k]) {
+            fprintf(stderr, "%s%ld %s", sep, ws->lost[k],
+                    pl_loss_name((enum pl_loss)k));
+            sep = ", ";
+        }
+    fputc('\n', stderr);
+}
+
+static void summary(const struct conv *c, const struct pl_read_stats *st,
+                    const struct pl_write_stats *ws)
 {
     if (c->quiet)
         return;
@@ -139,6 +187,59 @@ static void summary(const struct conv *c, const struct pl_read_stats *st)
     if (st->rejected)
         fprintf(stderr, " (see %s)", c->rejects_path);
     fputc('\n', stderr);
+    if (c->to != PL_FMT_UNIFIED || pl_write_stats_lost(ws))
+        write_summary(c, ws);
+}
+
+/* Read every input into the writer, adding up the counts. */
+static enum pl_status read_all(struct conv *c, struct pl_read_stats *total,
+                               struct pl_error *err)
+{
+    struct pl_read_stats st;
+    enum pl_status s = PL_OK;
+
+    memset(total, 0, sizeof *total);
+    for (int i = 0; s == PL_OK && i < c->n_inputs; i++) {
+        s = pl_read(c->inputs[i], &c->ro, &st, err);
+        if (s != PL_OK && c->write_err.status != PL_OK)
+            *err = c->write_err;
+        total->read += st.read;
+        total->kept += st.kept;
+        total->rejected += st.rejected;
+        total->utf8_repaired += st.utf8_repaired;
+        total->files_skipped += st.files_skipped;
+        snprintf(total->formats + strlen(total->formats),
+                 sizeof total->formats - strlen(total->formats), "%s%s",
+                 i ? ", " : "", st.formats);
+    }
+    if (s == PL_OK && c->write_failed)
+        s = pl_error_set(err, PL_ERR_IO, c->rejects_path, 0, 0,
+                         "%ld rejected records could not be written",
+                         c->write_failed);
+    return s;
+}
+
+/* Finish the output (the writer, then the files, stdout flushed). */
+static enum pl_status finish(struct conv *c, struct pl_atomic *out,
+                             struct pl_write_stats *ws, struct pl_error *err)
+{
+    enum pl_status s = PL_OK;
+
+    if (c->rej.fp)
+        s = pl_atomic_commit(&c->rej, err);
+    if (s == PL_OK)
+        s = pl_writer_close(c->w, ws, err);
+    else
+        pl_writer_free(c->w);
+    c->w = NULL;
+    if (s == PL_OK && c->out)
+        s = pl_atomic_commit(out, err);
+    else if (s == PL_OK && fflush(stdout) != 0)
+        s = pl_error_set(err, PL_ERR_IO, "<stdout>", 0, 0, "write failed");
+    if (s != PL_OK && err->path[0] == '\0')
+        snprintf(err->path, sizeof err->path, "%s",
+                 c->out ? c->out : "<stdout>");
+    return s;
 }
 
 /* Says so and returns 1 when no record at all could be read. */
@@ -157,45 +258,30 @@ static int nothing_read(const struct pl_read_stats *st)
 
 static int run(struct conv *c)
 {
-    struct pl_read_stats total, st;
+    struct pl_read_stats total;
+    struct pl_write_stats ws;
     struct pl_error err;
     struct pl_atomic out = { 0 };
     enum pl_status s = PL_OK;
 
-    memset(&total, 0, sizeof total);
+    memset(&ws, 0, sizeof ws);
     c->fp = stdout;
     if (c->out && (s = pl_atomic_open(&out, c->out, &err)) == PL_OK)
         c->fp = out.fp;
-    for (int i = 0; s == PL_OK && i < c->n_inputs; i++) {
-        s = pl_read(c->inputs[i], &c->ro, &st, &err);
-        if (s != PL_OK && c->write_err.status != PL_OK)
-            err = c->write_err;
-        total.read += st.read;
-        total.kept += st.kept;
-        total.rejected += st.rejected;
-        total.utf8_repaired += st.utf8_repaired;
-        total.files_skipped += st.files_skipped;
-        snprintf(total.formats + strlen(total.formats),
-                 sizeof total.formats - strlen(total.formats), "%s%s",
-                 i ? ", " : "", st.formats);
-    }
-    if (s == PL_OK && c->write_failed)
-        s = pl_error_set(&err, PL_ERR_IO, c->rejects_path, 0, 0,
-                         "%ld rejected records could not be written",
-                         c->write_failed);
-    if (s == PL_OK && c->rej.fp)
-        s = pl_atomic_commit(&c->rej, &err);
-    if (s == PL_OK && c->out)
-        s = pl_atomic_commit(&out, &err);
-    else if (s == PL_OK && fflush(stdout) != 0)
-        s = pl_error_set(&err, PL_ERR_IO, "<stdout>", 0, 0, "write failed");
+    if (s == PL_OK)
+        s = pl_writer_open(c->to, c->fp, &c->wo, &c->w, &err);
+    if (s == PL_OK)
+        s = read_all(c, &total, &err);
+    if (s == PL_OK)
+        s = finish(c, &out, &ws, &err);
+    pl_writer_free(c->w);
     pl_atomic_abort(&out);
     pl_atomic_abort(&c->rej);
     if (s != PL_OK) {
         cli_error(&err);
         return cli_exit_code(s);
     }
-    summary(c, &total);
+    summary(c, &total, &ws);
     return nothing_read(&total) ? EXIT_DATA : EXIT_OK;
 }
 
@@ -206,6 +292,8 @@ int cmd_convert(struct args *a)
 
     memset(&c, 0, sizeof c);
     pl_read_opts_default(&c.ro);
+    pl_write_opts_default(&c.wo);
+    c.to = PL_FMT_UNIFIED;
     rc = parse(a, &c);
     if (rc != EXIT_OK)
         return rc;

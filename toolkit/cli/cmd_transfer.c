@@ -26,7 +26,8 @@ static const char HELP[] =
     "options:\n"
     "  --source-format F, --target-format F\n"
     "                       force a format: unified, sgd, clinc150, csv,\n"
-    "                       tsv, openai, multiwoz, snips, nlupp, hwu64,\n"
+    "                       tsv, openai, sharegpt, parlai_jsonl, fasttext,\n"
+    "                       parlai_text, multiwoz, snips, nlupp, hwu64,\n"
     "                       rasa_json (default: detect)\n"
     "  --seed N             seed for weights, shuffling, splits (13)\n"
     "  --epochs N           source and target-only training epochs (8)\n"
@@ -65,7 +66,9 @@ static int parse_format(const char *v, enum pl_format *f)
     if (k < 0)
         return cli_usage("transfer", "unknown format \"%s\" (expected "
                          "unified, sgd, clinc150, csv, tsv, openai, "
-                         "multiwoz, snips, nlupp, hwu64 or rasa_json)", v);
+                         "sharegpt, parlai_jsonl, fasttext, "
+                         "parlai_text, multiwoz, snips, nlupp, hwu64 or "
+                         "rasa_json)", v);
     *f = (enum pl_format)k;
     return 0;
 }
