@@ -802,7 +802,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
                      "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
-                     "fasttext, parlai_text), found %s", desc);
+                     "fasttext, parlai_text, multiwoz, snips, nlupp, hwu64, "
+                     "rasa_json), found %s", desc);
     return f;
 }
 
@@ -1136,7 +1137,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
                          "(unified, sgd, clinc150, csv, tsv, openai, "
-                         "sharegpt, parlai_jsonl, fasttext, parlai_text), "
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text, "
+                         "multiwoz, snips, nlupp, hwu64, rasa_json), "
                          "found none");
     return s;
 }

@@ -171,7 +171,8 @@ struct pl_read_stats {
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
  * what was seen: "path:1:1: expected a known conversation format
  * (unified, sgd, clinc150, csv, tsv, openai, sharegpt, parlai_jsonl,
- * fasttext, parlai_text), found <first bytes>".
+ * fasttext, parlai_text, multiwoz, snips, nlupp, hwu64, rasa_json),
+ * found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);
