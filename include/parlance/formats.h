@@ -68,11 +68,13 @@ enum pl_format {
     PL_FMT_OPENAI,      /* OpenAI chat JSONL {"messages": [...]} */
     PL_FMT_SHAREGPT,    /* ShareGPT JSON array or JSONL {conversations} */
     PL_FMT_PARLAI_JSONL, /* ParlAI Conversations JSONL {"dialog": [...]} */
+    PL_FMT_RASA_YAML,   /* Rasa NLU training data, YAML (Rasa 2 and 3) */
+    PL_FMT_RASA_MD,     /* Rasa NLU training data, legacy Markdown */
     PL_FMT_COUNT
 };
 
 /* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "sharegpt",
- * "parlai_jsonl". */
+ * "parlai_jsonl", "rasa_yaml", "rasa_md". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
@@ -106,7 +108,16 @@ struct pl_read_opts {
     const char *split;          /* NULL: from the corpus (file/folder) */
     const char *text_column;    /* CSV/TSV; NULL: "text" or first column */
     const char *label_column;   /* CSV/TSV; NULL: "label"/"intent"/
-                                   "category" or second column */
+                                   "category", or the other column of a
+                                   two-column table */
+    /* CSV/TSV column mapping. NULL: found by a usual header name (see
+     * fmt_table.c); "": no such column. A named column that is not in
+     * the header stops reading with PL_ERR_USAGE. */
+    const char *speaker_column;  /* speaker name; role from pl_role_parse */
+    const char *dialogue_column; /* rows in a run with one id: a dialogue */
+    const char *timestamp_column;/* ISO 8601, date-time or Unix time */
+    const char *label_separator; /* several labels in one field; NULL or
+                                    "": the field is one label */
     pl_dialogue_fn on_dialogue;
     void *ctx;
     pl_reject_fn on_reject;     /* may be NULL */
