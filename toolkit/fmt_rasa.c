@@ -190,7 +190,8 @@ static int annotation(struct markup *m, json_t *ann, size_t len)
 
     if (!json_is_object(ann) || !ent || !ent[0]) {
         snprintf(m->msg, sizeof m->msg, "expected an annotation object "
-                 "with an \"entity\" name, found %s", pl_json_kind(ann));
+                 "with an \"entity\" name, found %s%s", pl_json_kind(ann),
+                 json_is_object(ann) ? " without one" : "");
         return -1;
     }
     val = value_text(jv);
@@ -709,7 +710,8 @@ static enum pl_status md_content(struct md *m, const char *s, size_t n,
         return md_header_line(m, l, len, lead, raw, raw_n);
     bullet = (l[0] == '-' || l[0] == '*' || l[0] == '+') &&
              (len == 1 || l[1] == ' ' || l[1] == '\t');
-    return md_item(m, s, n, bullet ? lead + 1 : 0, bullet, raw, raw_n);
+    lead += bullet ? 1 + indent(l + 1, len - 1) : 0;
+    return md_item(m, s, n, bullet ? lead : 0, bullet, raw, raw_n);
 }
 
 static enum pl_status md_line(struct md *m, const char *s, size_t n)

@@ -437,6 +437,11 @@ static enum pl_status nlu_item(struct ry *c, const struct pl_ynode *n)
     size_t k;
     int kind, err = 0;
 
+    if (n->end - n->start > c->x.r->max_record)
+        return reject_at(c, n->start, n->end, n->start, PL_ERR_LIMIT,
+                         "expected an nlu item of at most %zu bytes "
+                         "(max_record_bytes), found %zu bytes",
+                         c->x.r->max_record, n->end - n->start);
     if (n->kind != PL_Y_MAP)
         return reject_at(c, n->start, n->end, n->start, PL_ERR_FORMAT,
                          "expected an nlu item (a mapping with intent, "

@@ -289,6 +289,9 @@ static void parse_error(struct pl_yaml *y)
         if (!strncmp(prob, yaml_problems[i].head,
                      strlen(yaml_problems[i].head)))
             ex = yaml_problems[i].expected;
+    if (y->p.context && strstr(y->p.context, "quoted scalar") &&
+        strstr(prob, "end of stream"))
+        ex = "a closing quote";
     if (!ex) {
         snprintf(tmp, sizeof tmp, "valid YAML (%s)", prob);
         ex = tmp;
