@@ -26,8 +26,10 @@ static const char HELP[] =
     "options:\n"
     "  --source-format F, --target-format F\n"
     "                       force a format: unified, sgd, clinc150, csv,\n"
-    "                       tsv, openai, sharegpt, parlai_jsonl (default:\n"
-    "                       detect)\n"
+    "                       tsv, openai, sharegpt, parlai_jsonl,\n"
+    "                       rasa_yaml, rasa_md (default: detect)\n"
+    CLI_COLUMNS_HELP
+    "                       (the column options apply to both corpora)\n"
     "  --seed N             seed for weights, shuffling, splits (13)\n"
     "  --epochs N           source and target-only training epochs (8)\n"
     "  --finetune-epochs N  epochs when adapting to the target (8)\n"
@@ -55,6 +57,7 @@ static const char HELP[] =
 
 struct topts {
     struct pl_transfer_opts o;
+    struct pl_read_opts columns;
     int quiet;
 };
 
@@ -65,7 +68,7 @@ static int parse_format(const char *v, enum pl_format *f)
     if (k < 0)
         return cli_usage("transfer", "unknown format \"%s\" (expected "
                          "unified, sgd, clinc150, csv, tsv, openai, "
-                         "sharegpt or parlai_jsonl)", v);
+                         "sharegpt, parlai_jsonl, rasa_yaml or rasa_md)", v);
     *f = (enum pl_format)k;
     return 0;
 }
@@ -139,6 +142,8 @@ static int parse_other(struct args *a, struct topts *t, int *bad)
 {
     const char *v;
 
+    if (arg_columns(a, &t->columns, bad))
+        return 1;
     if (arg_value(a, "--source", &v, bad))
         t->o.source = v;
     else if (arg_value(a, "--target", &v, bad))
@@ -229,6 +234,8 @@ int cmd_transfer(struct args *a)
 
     memset(&t, 0, sizeof t);
     pl_transfer_opts_default(&t.o);
+    pl_read_opts_default(&t.columns);
+    t.o.columns = &t.columns;
     rc = parse(a, &t);
     if (rc != EXIT_OK)
         return rc;
