@@ -19,7 +19,7 @@
 
 static char ru_root[64];
 
-static void ru_setup(void)
+static inline void ru_setup(void)
 {
     snprintf(ru_root, sizeof ru_root, "/tmp/parlance-read-XXXXXX");
     if (!mkdtemp(ru_root)) {
@@ -28,7 +28,7 @@ static void ru_setup(void)
     }
 }
 
-static int ru_rm(const char *p, const struct stat *sb, int flag,
+static inline int ru_rm(const char *p, const struct stat *sb, int flag,
                  struct FTW *f)
 {
     (void)sb;
@@ -37,13 +37,13 @@ static int ru_rm(const char *p, const struct stat *sb, int flag,
     return remove(p);
 }
 
-static void ru_cleanup(void)
+static inline void ru_cleanup(void)
 {
     nftw(ru_root, ru_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* The full path of rel under the temporary folder (a few kept at once). */
-static const char *ru_path(const char *rel)
+static inline const char *ru_path(const char *rel)
 {
     static char bufs[8][512];
     static int next;
@@ -54,7 +54,7 @@ static const char *ru_path(const char *rel)
 }
 
 /* Write n bytes to rel, creating its folders; returns the full path. */
-static const char *ru_put(const char *rel, const char *data, size_t n)
+static inline const char *ru_put(const char *rel, const char *data, size_t n)
 {
     const char *p = ru_path(rel);
     char dir[512];
@@ -79,7 +79,7 @@ static const char *ru_put(const char *rel, const char *data, size_t n)
 
 static char ru_log[8192];
 
-static void ru_log_fn(enum pl_log_level lvl, const char *msg, void *ctx)
+static inline void ru_log_fn(enum pl_log_level lvl, const char *msg, void *ctx)
 {
     size_t used = strlen(ru_log);
 
@@ -103,7 +103,7 @@ struct got {
     char raw[RU_MAX_REJ][200];
 };
 
-static void ru_on_reject(const struct pl_reject *r, void *ctx)
+static inline void ru_on_reject(const struct pl_reject *r, void *ctx)
 {
     struct got *g = ctx;
 
@@ -118,7 +118,7 @@ static void ru_on_reject(const struct pl_reject *r, void *ctx)
 
 /* Read path with base options (NULL: defaults), log warnings into
  * ru_log, and check that the counts add up. */
-static void read_with(struct got *g, const char *path,
+static inline void read_with(struct got *g, const char *path,
                       const struct pl_read_opts *base)
 {
     struct pl_read_opts o;
@@ -140,20 +140,20 @@ static void read_with(struct got *g, const char *path,
         CHECK_INT(g->c->n_dialogues, g->st.kept);
 }
 
-static int read_ok(const struct got *g)
+static inline int read_ok(const struct got *g)
 {
     if (g->status != PL_OK)
         fprintf(stderr, "  read failed: %s\n", g->err.message);
     return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
 }
 
-static void got_free(struct got *g)
+static inline void got_free(struct got *g)
 {
     pl_corpus_free(g->c);
     g->c = NULL;
 }
 
-static int has(const char *hay, const char *needle)
+static inline int has(const char *hay, const char *needle)
 {
     if (hay && needle && strstr(hay, needle))
         return 1;
@@ -163,7 +163,7 @@ static int has(const char *hay, const char *needle)
 }
 
 /* The turn of dialogue i, turn j (NULL, and a failure, when absent). */
-static const struct pl_turn *turn_at(const struct got *g, size_t i,
+static inline const struct pl_turn *turn_at(const struct got *g, size_t i,
                                      size_t j)
 {
     if (!CHECK(g->c && i < g->c->n_dialogues &&
@@ -173,7 +173,7 @@ static const struct pl_turn *turn_at(const struct got *g, size_t i,
 }
 
 /* Does slot k of t cover exactly the bytes surface, named slot? */
-static int span_is(const struct pl_turn *t, size_t k, const char *slot,
+static inline int span_is(const struct pl_turn *t, size_t k, const char *slot,
                    const char *surface, const char *value)
 {
     const struct pl_span *s;
@@ -197,14 +197,14 @@ static int span_is(const struct pl_turn *t, size_t k, const char *slot,
            (value ? CHECK_STR(s->value, value) : CHECK(s->value == NULL));
 }
 
-static const char *meta_str(const json_t *meta, const char *key)
+static inline const char *meta_str(const json_t *meta, const char *key)
 {
     return json_string_value(json_object_get(meta, key));
 }
 
 /* Every dialogue written as unified JSON reads back and writes again to
  * the same bytes. */
-static void check_round_trip(const struct pl_corpus *c)
+static inline void check_round_trip(const struct pl_corpus *c)
 {
     for (size_t i = 0; c && i < c->n_dialogues; i++) {
         char *one = pl_dialogue_to_json(&c->dialogues[i]), *two = NULL;

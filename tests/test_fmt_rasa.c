@@ -558,8 +558,8 @@ static void test_md_user(void)
                       "## lookup:city\r\n"
                       "  data/lookups/cities.txt\r\n"
                       "## intent:inform\r\n"
-                      "- from [Rome]{\"entity\": \"city\", \"role\": \"from\"}"),
-              NULL);
+                      "- from [Rome]{\"entity\": \"city\", "
+                      "\"role\": \"from\"}"), NULL);
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.kept, 4);
@@ -642,6 +642,21 @@ static void test_md_damaged(void)
     CHECK(has(ru_log, "sections \"story happy path\""));
     got_free(&g);
     pl_read_opts_default(&o);
+    o.format = PL_FMT_RASA_MD;
+    o.strict = 1;
+    read_with(&g, path, &o);
+    CHECK_INT(g.status, PL_ERR_FORMAT);
+    CHECK(has(g.err.message, "expected a header such as"));
+    got_free(&g);
+}
+
+/* Long lines and bad bytes under --utf8 reject: one line each. */
+static void test_md_limits(void)
+{
+    struct pl_read_opts o;
+    struct got g;
+
+    pl_read_opts_default(&o);
     o.utf8 = PL_UTF8_REJECT;
     o.max_record_bytes = 16;
     read_with(&g, PUT("m/limit.md", "## intent:a\n- short\n- a line longer "
@@ -656,13 +671,6 @@ static void test_md_damaged(void)
               "0xE9"));
     CHECK_STR(dlg(&g, 1)->turns[0].text, "end");
     CHECK_STR(dlg(&g, 1)->id, "limit:3");
-    got_free(&g);
-    pl_read_opts_default(&o);
-    o.format = PL_FMT_RASA_MD;
-    o.strict = 1;
-    read_with(&g, path, &o);
-    CHECK_INT(g.status, PL_ERR_FORMAT);
-    CHECK(has(g.err.message, "expected a header such as"));
     got_free(&g);
 }
 
@@ -705,6 +713,7 @@ int main(void)
     test_yaml_limits();
     test_md_user();
     test_md_damaged();
+    test_md_limits();
     test_forced();
     ru_cleanup();
     return check_done("test_fmt_rasa");

@@ -19,10 +19,13 @@
  *             "<corpus>:<list>:<index>"; val -> "dev"; oos_* lists go to
  *             their split with intent "oos" and meta in_scope false; meta
  *             domain from a domains.json beside the file.
- *   csv, tsv  a header row, RFC 4180 quoting for both; a one-turn user
- *             dialogue per row, id "<file stem>:<row>"; other columns
- *             become turn meta (strings); split from a train/dev/val/test
- *             file stem.
+ *   csv, tsv  a header row, RFC 4180 quoting for both; columns for text,
+ *             label, speaker, dialogue id and timestamp named by the
+ *             options or found by usual names (fmt_table.c); without a
+ *             dialogue column a one-turn user dialogue per row, id
+ *             "<file stem>:<row>", with one a dialogue per run of rows
+ *             with the same id; other columns become turn meta
+ *             (strings); split from a train/dev/val/test file stem.
  *   openai    a dialogue per {"messages": [...]} line (also logged
  *             completions {"request", "response"} and Batch API input
  *             {"body"}), id "<stem>:<n>"; null content is "", text parts
@@ -35,23 +38,29 @@
  *   parlai_jsonl  a dialogue per {"dialog": [...]} line, both dialog
  *             shapes (exchanges of messages, or a flat list); roles from
  *             the speaker id (see fmt_parlai_jsonl.c).
+ *   rasa_yaml, rasa_md
+ *             a one-turn user dialogue per NLU example, id "<stem>:<n>",
+ *             its intent as the label, entity markup as slot spans over
+ *             the clean text; synonyms, regexes, lookups and other
+ *             sections are left out with a warning (fmt_rasa.c).
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
  * the start of a file is skipped and not counted. unified, openai,
- * parlai_jsonl, csv, tsv and ShareGPT JSON Lines stream record by record
- * in bounded memory; a ShareGPT JSON document is read whole. sgd and clinc150
- * files are read whole and cut into records by a structural scan, so each
- * record is still parsed, located and rejected on its own; a syntax error
- * that breaks the document's structure rejects the rest of that file as
- * one record.
+ * parlai_jsonl, csv, tsv, rasa_md and ShareGPT JSON Lines stream record
+ * by record in bounded memory; a ShareGPT JSON document is read whole.
+ * sgd, clinc150 and rasa_yaml files are read whole and cut into records
+ * (by a structural scan; rasa_yaml by libyaml's events), so each record
+ * is still parsed, located and rejected on its own; a syntax error that
+ * breaks the document's structure rejects the rest of that file as one
+ * record.
  *
  * UTF-8 is checked per record. PL_UTF8_REPAIR replaces invalid sequences
  * (and in JSON, lone UTF-16 surrogate escapes such as "\ud83d") with
  * U+FFFD, counts the record in utf8_repaired and logs a warning with its
- * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In sgd
- * and clinc150 files each bad sequence is charged to the record whose
- * bytes hold it, so only that record is repaired or dropped. A "\u0000"
- * escape or a NUL byte in text always rejects the record.
+ * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In sgd,
+ * clinc150 and rasa_yaml files each bad sequence is charged to the record
+ * whose bytes hold it, so only that record is repaired or dropped. A
+ * "\u0000" escape or a NUL byte in text always rejects the record.
  */
 #ifndef PARLANCE_FORMATS_H
 #define PARLANCE_FORMATS_H
