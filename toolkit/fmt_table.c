@@ -18,7 +18,9 @@
  *
  * Without a dialogue column each row is a one-turn user dialogue
  * "<file stem>:<row>". With one, a run of rows with the same id is one
- * dialogue with that id, its turns in row order; reading stays streamed,
+ * dialogue with that id, its turns in row order (a turn-number column is
+ * only metadata: reordering would need the whole dialogue in hand, and
+ * exports already list turns in order); reading stays streamed,
  * so the rows of a dialogue must be together: an id that comes back after
  * other rows starts a new dialogue "<id>#2" (then "#3", ...) with a
  * warning, and so does a dialogue grown past max_record_bytes. A row

@@ -553,9 +553,14 @@ static int build(struct pl_yaml *y, yaml_event_t *e, int depth,
     *out = NULL;
     if (!alias && e->type != YAML_SCALAR_EVENT &&
         e->type != YAML_SEQUENCE_START_EVENT &&
-        e->type != YAML_MAPPING_START_EVENT)
-        rc = -1; /* libyaml only starts nodes with these */
-    else if (!alias && !(n = node_from(y, e)))
+        e->type != YAML_MAPPING_START_EVENT) {
+        long line, col;
+
+        pl_yaml_where(y, at, &line, &col);
+        rc = -1;
+        pl_error_set(&y->why, PL_ERR_PARSE, y->r->path, line, col,
+                     "expected a YAML node, found the end of one");
+    } else if (!alias && !(n = node_from(y, e)))
         rc = nomem(y);
     yaml_event_delete(e);
     if (named && !name)
