@@ -153,6 +153,10 @@ static void sniff(const char *rel, const char *data, enum pl_format want)
 
 static void test_sniff(void)
 {
+    CHECK_INT(pl_format_parse("rasa_yaml"), PL_FMT_RASA_YAML);
+    CHECK_INT(pl_format_parse("RASA_MD"), PL_FMT_RASA_MD);
+    CHECK_STR(pl_format_name(PL_FMT_RASA_YAML), "rasa_yaml");
+    CHECK_STR(pl_format_name(PL_FMT_RASA_MD), "rasa_md");
     sniff("sn/a.txt", "# NLU data\n%YAML 1.2\n---\nversion: \"3.1\"\n\n"
           "nlu:\n- intent: greet\n  examples: |\n    - hi\n",
           PL_FMT_RASA_YAML);
