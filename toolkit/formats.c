@@ -76,8 +76,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
-    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text",
-    "multiwoz", "snips", "nlupp", "hwu64", "rasa_json"
+    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text", "rasa_yaml",
+    "rasa_md", "multiwoz", "snips", "nlupp", "hwu64", "rasa_json"
 };
 
 const char *pl_format_name(enum pl_format f)
@@ -791,7 +791,7 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
         f = sniff_json(&js, schema, desc, sizeof desc);
-    else if (c >= 0 &&
+    else if (c >= 0 && !(f = pl_rasa_sniff(s + js.bol, n - js.bol)) &&
              (f = sniff_lines(s + js.bol, n - js.bol)) == PL_FMT_AUTO)
         f = sniff_table(s + js.bol, n - js.bol, complete);
     if (f == PL_FMT_AUTO)
@@ -802,8 +802,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
                      "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
-                     "fasttext, parlai_text, multiwoz, snips, nlupp, hwu64, "
-                     "rasa_json), found %s", desc);
+                     "fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, "
+                     "snips, nlupp, hwu64, rasa_json), found %s", desc);
     return f;
 }
 
@@ -881,6 +881,8 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         return pl_sgd_read(r, buf, n);
     if (f == PL_FMT_CLINC)
         return pl_clinc_read(r, buf, n);
+    if (f == PL_FMT_RASA_YAML)
+        return pl_rasa_yaml_read(r, buf, n);
     if (pl_taskdata_owns(f))
         return pl_taskdata_read(r, f, fp, buf, n);
     pl_lines_init(&lr, fp, buf, n, r->max_record);
@@ -896,6 +898,8 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_fasttext_read(r, &lr);
     else if (f == PL_FMT_PARLAI_TEXT)
         st = pl_parlai_text_read(r, &lr);
+    else if (f == PL_FMT_RASA_MD)
+        st = pl_rasa_md_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -986,7 +990,7 @@ static enum pl_status choose_format(struct pl_reader *r, const char *path,
 
     *f = PL_FMT_AUTO;
     *schema = 0;
-    if (in_folder && is_doc_name(path)) {
+    if (in_folder && is_doc_name(path) && !pl_rasa_md_file(path)) {
         pl_log(PL_LOG_DEBUG, "%s: skipped (a document, not data)", path);
         return PL_OK;
     }
@@ -1028,7 +1032,7 @@ static enum pl_status read_file(struct pl_reader *r, const char *path,
         return read_whole(r, f, 1);
     r->st->files++;
     note_format(r->st, f);
-    if (f == PL_FMT_SGD || f == PL_FMT_CLINC)
+    if (f == PL_FMT_SGD || f == PL_FMT_CLINC || f == PL_FMT_RASA_YAML)
         return read_whole(r, f, 0);
     return read_stream(r, f);
 }
@@ -1114,6 +1118,62 @@ static void reader_init(struct pl_reader *r, const struct pl_read_opts *o,
                                         : PL_RECORD_MAX_DEFAULT;
 }
 
+/* Everything from fp into a new buffer (caller frees). */
+static enum pl_status slurp_stream(FILE *fp, const char *name, char **out,
+                                   size_t *n, struct pl_error *err)
+{
+    size_t cap = 1 << 16, got;
+    char *buf = malloc(cap), *nb;
+
+    *n = 0;
+    while (buf && (got = fread(buf + *n, 1, cap - *n, fp)) > 0) {
+        *n += got;
+        if (*n == cap && !(nb = realloc(buf, cap *= 2))) {
+            free(buf);
+            buf = NULL;
+        } else if (*n == cap) {
+            buf = nb;
+        }
+    }
+    if (!buf)
+        return pl_error_set(err, PL_ERR_NOMEM, name, 0, 0, "out of memory");
+    if (ferror(fp)) {
+        free(buf);
+        return pl_error_set(err, PL_ERR_IO, name, 0, 0, "read failed: %s",
+                            strerror(errno));
+    }
+    *out = buf;
+    return PL_OK;
+}
+
+/*
+ * Standard input ("-") and pipes cannot be read twice, once to detect
+ * the format and once to parse, so they are read into memory first.
+ */
+static enum pl_status read_pipe(const char *path,
+                                const struct pl_read_opts *o,
+                                struct pl_read_stats *st,
+                                struct pl_error *err)
+{
+    int is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    enum pl_status s;
+
+    if (!fp)
+        return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
+                            strerror(errno));
+    s = slurp_stream(fp, name, &buf, &n, err);
+    if (!is_stdin)
+        fclose(fp);
+    if (s == PL_OK)
+        s = pl_read_buffer(name, buf, n, o, st, err);
+    free(buf);
+    return s;
+}
+
 enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                        struct pl_read_stats *st, struct pl_error *err)
 {
@@ -1127,9 +1187,13 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     if ((s = check_opts(o, path, err)) != PL_OK)
         return s;
     reader_init(&r, o, st ? st : &local, err, path);
+    if (!strcmp(path, "-"))
+        return read_pipe(path, o, r.st, err);
     if (stat(path, &sb) != 0)
         return pl_error_set(err, PL_ERR_IO, path, 0, 0, "cannot open: %s",
                             strerror(errno));
+    if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode))
+        return read_pipe(path, o, r.st, err);
     if (!S_ISDIR(sb.st_mode))
         return read_file(&r, path, 0);
     s = walk(path, 0, visit_read, &r, &stop, err);
@@ -1138,8 +1202,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                          "expected conversation files in this folder "
                          "(unified, sgd, clinc150, csv, tsv, openai, "
                          "sharegpt, parlai_jsonl, fasttext, parlai_text, "
-                         "multiwoz, snips, nlupp, hwu64, rasa_json), "
-                         "found none");
+                         "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
+                         "hwu64, rasa_json), found none");
     return s;
 }
 
@@ -1248,7 +1312,7 @@ static enum pl_status visit_sniff(void *ctx, const char *path, int *stop)
     struct sniff_walk *w = ctx;
     struct pl_error e;
 
-    if (is_doc_name(path))
+    if (is_doc_name(path) && !pl_rasa_md_file(path))
         return PL_OK;
     w->found = pl_format_sniff(path, &e);
     *stop = w->found != PL_FMT_AUTO;

@@ -34,7 +34,9 @@ static const char HELP[] =
     "  --format F           force the input format: unified, sgd,\n"
     "                       clinc150, csv, tsv, openai, sharegpt,\n"
     "                       parlai_jsonl, fasttext, parlai_text,\n"
-    "                       multiwoz, snips, nlupp, hwu64, rasa_json\n"
+    "                       rasa_yaml, rasa_md, multiwoz, snips, nlupp,\n"
+    "                       hwu64, rasa_json\n"
+    CLI_COLUMNS_HELP
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
@@ -132,6 +134,8 @@ static int parse(struct args *a, struct conv *c)
                                  "reject, found \"%s\"", v);
             c->ro.utf8 = !bad && !strcmp(v, "reject") ? PL_UTF8_REJECT
                                                       : PL_UTF8_REPAIR;
+        } else if (arg_columns(a, &c->ro, &bad)) {
+            continue;
         } else if (arg_flag(a, "--strict")) {
             c->ro.strict = 1;
         } else if (arg_flag(a, "-q") || arg_flag(a, "--quiet")) {

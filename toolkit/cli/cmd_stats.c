@@ -10,11 +10,18 @@
 #include "parlance/text.h"
 
 static const char HELP[] =
-    "usage: parlance stats INPUT... [--format F] [--json]\n"
+    "usage: parlance stats [OPTIONS] INPUT...\n"
     "\n"
     "Read each input (file or folder) and print the format detected and\n"
     "counts of dialogues, turns, roles, speakers, labels, splits and\n"
-    "metadata fields. --json prints one JSON object per input instead.\n";
+    "metadata fields. Options apply to the inputs after them.\n"
+    "\n"
+    "options:\n"
+    "  --json               one JSON object per input instead\n"
+    "  --format F           force the input format: unified, sgd,\n"
+    "                       clinc150, csv, tsv, openai, sharegpt,\n"
+    "                       parlai_jsonl, rasa_yaml, rasa_md\n"
+    CLI_COLUMNS_HELP;
 
 struct tally {
     long dialogues, turns, labelled;
@@ -182,6 +189,9 @@ int cmd_stats(struct args *a)
                 return bad ? EXIT_USAGE
                            : cli_usage("stats", "unknown format \"%s\"", v);
             ro.format = (enum pl_format)k;
+        } else if (arg_columns(a, &ro, &bad)) {
+            if (bad)
+                return EXIT_USAGE;
         } else if (a->argv[a->i][0] == '-' && a->argv[a->i][1]) {
             return cli_usage("stats", "unknown option \"%s\"",
                              a->argv[a->i]);
