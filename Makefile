@@ -5,8 +5,9 @@
 #   make demo     run the main job on the shipped corpora
 
 CC      ?= cc
-PKGS    := libutf8proc jansson openblas libpcre2-8
-DEBS    := libutf8proc-dev libjansson-dev libopenblas-dev libpcre2-dev pkg-config
+PKGS    := libutf8proc jansson openblas libpcre2-8 yaml-0.1
+DEBS    := libutf8proc-dev libjansson-dev libopenblas-dev libpcre2-dev \
+           libyaml-dev pkg-config
 
 BUILD   ?= build
 CFLAGS  ?= -O2 -g

@@ -6,7 +6,7 @@ pass=0; fail=0; skip=0; bad=""
 for t in "$@"; do
     out=$("$t" 2>&1); rc=$?
     printf '%s\n' "$out" | grep -v '^ok ' 
-    line=$(printf '%s\n' "$out" | grep -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    line=$(printf '%s\n' "$out" | grep -E '^[a-z0-9_]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
     p=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) passed.*/\1/p')
     f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
     s=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')

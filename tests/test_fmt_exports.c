@@ -1288,8 +1288,8 @@ static void test_sniff(void)
     SNIFF("sn/d.json", discord, PL_FMT_DISCORD);
     SNIFF("sn/empty-tg.json", "{\"name\": \"x\", \"type\": \"personal_chat\","
           " \"id\": 1, \"messages\": []}", PL_FMT_TELEGRAM);
-    /* Not chats: prose with a label or two, key-value files, YAML, a
-     * user list, OpenAI chat and CSV stay what they are. */
+    /* Not chats: prose with a label or two, key-value files, a user
+     * list; Rasa YAML, OpenAI chat and CSV stay what they are. */
     SNIFF("sn/prose.txt", "We met on Tuesday. Note: the router was fine.\n"
           "Then it dropped again, and again after lunch.\n"
           "Summary: replace it.\n", PL_FMT_AUTO);
@@ -1300,7 +1300,7 @@ static void test_sniff(void)
     SNIFF("sn/robots.txt", "User-agent: *\nDisallow: /a/\nDisallow: /b/\n"
           "Disallow: /c/\nDisallow: /d/\nDisallow: /e/\n", PL_FMT_AUTO);
     SNIFF("sn/cfg.yml", "version: \"3.1\"\nnlu:\n- intent: greet\n"
-          "  examples: |\n    - hey\n    - hello\n", PL_FMT_AUTO);
+          "  examples: |\n    - hey\n    - hello\n", PL_FMT_RASA_YAML);
     SNIFF("sn/users.json", "[{\"id\": \"U01\", \"name\": \"dana\", "
           "\"real_name\": \"Dana\"}]", PL_FMT_AUTO);
     SNIFF("sn/chat.jsonl", "{\"messages\": [{\"role\": \"user\", "

@@ -611,7 +611,7 @@ static void test_tsv_and_columns(void)
     got_free(&g);
     o.text_column = "nope";
     read_with(&g, tpath("tsv/foo.csv"), &o);
-    CHECK_INT(g.status, PL_ERR_FORMAT);
+    CHECK_INT(g.status, PL_ERR_USAGE);
     CHECK(has(g.err.message, "expected a column named \"nope\" in the "
               "header, found \"lab\", \"msg\", \"x\""));
 }

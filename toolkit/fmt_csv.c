@@ -6,16 +6,14 @@
  * record end is dropped; line breaks inside quotes are kept as they are).
  * Records are read one at a time, so memory stays bounded.
  *
- * Each row is a one-turn user dialogue "<file stem>:<row>" (rows count
- * from 0 after the header); the text column is o->text_column or the
- * first of text/utterance/sentence or the first column, the label column
- * o->label_column or label/intent/category or the second column; other
- * columns become turn meta named by their header, as strings.
+ * What the columns mean (text, label, speaker, dialogue id, timestamp,
+ * metadata) is fmt_table.c's business: this file hands it each row's
+ * fields (rows count from 0 after the header).
  *
  * A quote never closed is reported where it opened, and reading resumes
  * on the line after that one; a wrong field count rejects the row.
  */
-#include "formats_impl.h"
+#include "table_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +35,8 @@ struct csv {
     size_t *foff, nf, fcap;
     char **names;           /* the header */
     size_t n_names;
-    long text_col, label_col;
+    struct pl_table *tab;   /* what the columns mean */
+    const char **fp;        /* the current row's fields */
     long row;
     struct pl_file_names fn;
     struct pl_turn_table *turns; /* the writer's layout, when it is that */
@@ -312,53 +311,15 @@ static enum pl_status take_fields(struct csv *c, int *kind)
 
 /* ---- header and rows ------------------------------------------------ */
 
-static long find_column(const struct csv *c, const char *const *names,
-                        size_t k)
-{
-    for (size_t j = 0; j < k; j++)
-        for (size_t i = 0; i < c->n_names; i++)
-            if (!strcasecmp(c->names[i], names[j]))
-                return (long)i;
-    return -1;
-}
-
-static enum pl_status missing_column(struct csv *c, const char *want)
-{
-    char have[300] = "";
-    size_t used = 0;
-
-    for (size_t i = 0; i < c->n_names && used + 40 < sizeof have; i++)
-        used += (size_t)snprintf(have + used, sizeof have - used, "%s\"%s\"",
-                                 i ? ", " : "", c->names[i]);
-    return pl_error_set(c->r->err, PL_ERR_FORMAT, c->r->path, c->line, 1,
-                        "expected a column named \"%s\" in the header, "
-                        "found %s", want, have);
-}
-
-static enum pl_status pick_columns(struct csv *c)
-{
-    static const char *const texts[] = { "text", "utterance", "sentence" };
-    static const char *const labels[] = { "label", "intent", "category" };
-    const struct pl_read_opts *o = c->r->o;
-
-    c->text_col = o->text_column ? find_column(c, &o->text_column, 1)
-                                 : find_column(c, texts, 3);
-    if (c->text_col < 0 && o->text_column)
-        return missing_column(c, o->text_column);
-    if (c->text_col < 0)
-        c->text_col = 0;
-    c->label_col = o->label_column ? find_column(c, &o->label_column, 1)
-                                   : find_column(c, labels, 3);
-    if (c->label_col < 0 && o->label_column)
-        return missing_column(c, o->label_column);
-    if (c->label_col < 0 && c->n_names > 1)
-        c->label_col = c->text_col == 1 ? 0 : 1;
-    if (c->label_col == c->text_col)
-        c->label_col = -1;
-    return PL_OK;
-}
-
 /* Read the header; *have is 0 when the file has none usable. */
+/* Did the caller name any column? Then the table is read by those names,
+ * even when its header looks like the writer's turn table. */
+static int column_options(const struct pl_read_opts *o)
+{
+    return o->text_column || o->label_column || o->speaker_column ||
+           o->dialogue_column || o->timestamp_column;
+}
+
 static enum pl_status read_header(struct csv *c, int *have)
 {
     enum pl_status st;
@@ -378,46 +339,21 @@ static enum pl_status read_header(struct csv *c, int *have)
     for (c->n_names = 0; c->n_names < c->nf; c->n_names++)
         if (!(c->names[c->n_names] = pl_strdup(field(c, c->n_names))))
             return csv_nomem(c);
-    *have = 1;
-    c->turns = pl_turn_table_new(c->r, c->names, c->n_names, &st);
-    if (st != PL_OK)
+    if (!(c->fp = calloc(c->n_names ? c->n_names : 1, sizeof *c->fp)))
         return csv_nomem(c);
-    return c->turns ? PL_OK : pick_columns(c);
-}
-
-static enum pl_status fill_row(struct csv *c, struct pl_dialogue *d)
-{
-    struct pl_turn *t;
-    char id[300];
-
-    snprintf(id, sizeof id, "%s:%ld", c->fn.stem, c->row);
-    if (pl_dialogue_init(d, id) != PL_OK)
-        return PL_ERR_NOMEM;
-    free(d->corpus);
-    free(d->split);
-    d->corpus = pl_strdup(c->fn.corpus);
-    d->split = pl_strdup(c->fn.split);
-    if (!d->corpus || !d->split || !(t = pl_dialogue_add_turn(d)) ||
-        pl_origin_set(&d->origin, c->r->path, c->line, 1, c->row) != PL_OK ||
-        pl_origin_set(&t->origin, c->r->path, c->line, 1, 0) != PL_OK ||
-        pl_turn_set_text(t, field(c, (size_t)c->text_col),
-                         strlen(field(c, (size_t)c->text_col))) != PL_OK)
-        return PL_ERR_NOMEM;
-    t->role = PL_ROLE_USER;
-    if (c->label_col >= 0 && field(c, (size_t)c->label_col)[0] &&
-        pl_turn_add_intent(t, field(c, (size_t)c->label_col)) != PL_OK)
-        return PL_ERR_NOMEM;
-    for (size_t i = 0; i < c->nf; i++)
-        if ((long)i != c->text_col && (long)i != c->label_col &&
-            json_object_set_new(t->meta, c->names[i],
-                                json_string(field(c, i))) != 0)
-            return PL_ERR_NOMEM;
-    return PL_OK;
+    *have = 1;
+    if (!column_options(c->r->o)) {
+        c->turns = pl_turn_table_new(c->r, c->names, c->n_names, &st);
+        if (st != PL_OK)
+            return csv_nomem(c);
+        if (c->turns)
+            return PL_OK;
+    }
+    return pl_table_new(c->r, c->names, c->n_names, c->line, &c->tab);
 }
 
 static enum pl_status emit_row(struct csv *c)
 {
-    struct pl_dialogue d;
     struct pl_error why;
 
     if (c->nf != c->n_names) {
@@ -429,11 +365,9 @@ static enum pl_status emit_row(struct csv *c)
     if (c->turns)
         return pl_turn_table_row(c->turns, c->fbuf, c->foff, c->rec, c->len,
                                  c->line);
-    if (fill_row(c, &d) != PL_OK) {
-        pl_dialogue_fini(&d);
-        return csv_nomem(c);
-    }
-    return pl_reader_emit(c->r, &d);
+    for (size_t i = 0; i < c->nf; i++)
+        c->fp[i] = field(c, i);
+    return pl_table_row(c->tab, c->fp, c->line, c->row, c->rec, c->len);
 }
 
 static void csv_fini(struct csv *c)
@@ -441,6 +375,8 @@ static void csv_fini(struct csv *c)
     for (size_t i = 0; i < c->n_names; i++)
         free(c->names[i]);
     free(c->names);
+    free(c->fp);
+    pl_table_free(c->tab);
     free(c->rec);
     free(c->fbuf);
     free(c->foff);
@@ -473,6 +409,8 @@ enum pl_status pl_csv_read(struct pl_reader *r, struct pl_lines *lr,
     }
     if (st == PL_OK && c.turns)
         st = pl_turn_table_end(c.turns);
+    if (st == PL_OK && c.tab)
+        st = pl_table_end(c.tab);
     csv_fini(&c);
     return st;
 }

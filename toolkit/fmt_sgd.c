@@ -26,10 +26,21 @@
  * slot_values and requested_slots, service_call, service_results) stay
  * in turn extra "frames", unknown keys in extra too, so nothing is lost.
  *
+ * MultiWOZ 2.2 uses this layout too; its dialogues (ids ending in
+ * ".json", such as "PMUL4398.json") become "multiwoz22:<split>:<id>",
+ * corpus "multiwoz22". Its "copy_from" slot annotations carry a value but
+ * no span, so they are kept with the frames and make no slot span. Its
+ * frames hold no actions: the acts come from dialog_acts.json in the
+ * shard's folder or the one above, by dialogue id and turn_id, as
+ * "Domain-Act(slot)" (as for MultiWOZ 2.1), the entry kept in turn extra
+ * ("dialog_act", "span_info"). Every turn has a frame per service, so
+ * the turn's service is the frame whose intent is active, else the first
+ * with slots or actions, else the first domain of its acts.
+ *
  * Each dialogue is parsed, located and rejected on its own; see
  * pl_jscan_array. schema.json files are recognised and only noted.
  */
-#include "formats_impl.h"
+#include "fmt_taskdata.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -39,6 +50,11 @@ struct sgd {
     struct pl_reader *r;
     const char *split;
     char id_prefix[80];     /* "sgd:<split folder>:" or "sgd:" */
+    char mw_prefix[80];     /* the same for MultiWOZ 2.2, "multiwoz22:" */
+    int mw22;               /* the current dialogue is MultiWOZ 2.2 */
+    int mw_tried;           /* looked for its dialog_acts.json */
+    struct td_mw22_acts *mw_acts;
+    json_t *dlg_acts;       /* turn id -> acts of the current dialogue */
     long line, col;         /* where the current dialogue starts */
     struct pl_pos *tpos;    /* where its turns start */
     size_t n_tpos;
@@ -128,6 +144,7 @@ static long char_to_byte(const char *s, size_t n, long k)
 struct frame_sum {
     const char *first_service;
     const char *intent_service;
+    const char *busy_service;   /* the first frame with slots or acts */
     const char *stated_service; /* frame whose user states its intent */
     long stated;                /* that intent's index in t->intents */
     int any_state;
@@ -211,6 +228,8 @@ static enum pl_status frame_spans(struct sgd *c, struct pl_turn *t,
         char *val;
         enum pl_status st;
 
+        if (!js && !je)
+            continue;   /* MultiWOZ 2.2 "copy_from": a value, no span */
         if (json_is_integer(js) && json_is_integer(je) &&
             json_integer_value(js) <= json_integer_value(je) &&
             json_integer_value(je) <= (json_int_t)n) {
@@ -259,11 +278,31 @@ static enum pl_status frame_state(struct sgd *c, struct pl_turn *t,
     return pl_turn_add_intent(t, intent) == PL_OK ? PL_OK : sgd_nomem(c);
 }
 
+/* The frame a turn is about: the one stating its intent, else its
+ * active intent's; for MultiWOZ 2.2, whose every turn has a frame per
+ * service, else the first with slots or acts, else the domain of its
+ * acts; for SGD else the first frame. */
+static const char *turn_service(const struct sgd *c,
+                                const struct frame_sum *sum,
+                                const char *act_domain)
+{
+    if (sum->stated_service)
+        return sum->stated_service;
+    if (sum->intent_service)
+        return sum->intent_service;
+    if (!c->mw22)
+        return sum->first_service;
+    if (sum->busy_service)
+        return sum->busy_service;
+    return act_domain[0] ? act_domain : NULL;
+}
+
 static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
                                   const json_t *frames, size_t ti,
-                                  const struct pl_pos *p)
+                                  const struct pl_pos *p,
+                                  const char *act_domain)
 {
-    struct frame_sum sum = { NULL, NULL, NULL, -1, 0 };
+    struct frame_sum sum = { NULL, NULL, NULL, NULL, -1, 0 };
     const json_t *f;
     char where[64];
     size_t i;
@@ -278,6 +317,11 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
         if (!sum.first_service)
             sum.first_service = json_string_value(json_object_get(f,
                                                              "service"));
+        if (!sum.busy_service &&
+            (json_array_size(json_object_get(f, "slots")) ||
+             json_array_size(json_object_get(f, "actions"))))
+            sum.busy_service = json_string_value(json_object_get(f,
+                                                            "service"));
         if ((st = frame_actions(c, t, json_object_get(f, "actions"), where,
                                 p)) != PL_OK ||
             (st = frame_spans(c, t, json_object_get(f, "slots"), where,
@@ -290,8 +334,7 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
         return sgd_nomem(c);
     if (sum.stated > 0)
         intent_to_front(t, sum.stated);
-    service = sum.stated_service ? sum.stated_service
-            : sum.intent_service ? sum.intent_service : sum.first_service;
+    service = turn_service(c, &sum, act_domain);
     if (service &&
         (json_object_set_new(t->meta, "service", json_string(service)) ||
          json_object_set_new(t->meta, "domain", domain_of(service))))
@@ -300,6 +343,27 @@ static enum pl_status turn_frames(struct sgd *c, struct pl_turn *t,
 }
 
 /* ---- turns and dialogues -------------------------------------------- */
+
+/* MultiWOZ 2.2: the turn's acts from dialog_acts.json, found by its
+ * turn_id (else its index); their first domain into dom. */
+static int mw22_acts(struct sgd *c, struct pl_turn *t, const json_t *tj,
+                     size_t i, char *dom, size_t dn)
+{
+    const json_t *tid = json_object_get(tj, "turn_id"), *entry;
+    char key[32];
+
+    if (!c->dlg_acts)
+        return 0;
+    if (json_is_string(tid))
+        entry = json_object_get(c->dlg_acts, json_string_value(tid));
+    else {
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
+                 json_is_integer(tid) ? json_integer_value(tid)
+                                      : (json_int_t)i);
+        entry = json_object_get(c->dlg_acts, key);
+    }
+    return json_is_object(entry) ? td_mw22_turn_acts(t, entry, dom, dn) : 0;
+}
 
 static enum pl_status sgd_turn(struct sgd *c, struct pl_dialogue *d,
                                size_t i, json_t *tj)
@@ -310,6 +374,7 @@ static enum pl_status sgd_turn(struct sgd *c, struct pl_dialogue *d,
     json_t *frames = json_object_get(tj, "frames"), *v;
     struct pl_turn *t;
     const char *k;
+    char dom[64] = "";
 
     if (i < c->n_tpos)
         p = c->tpos[i];
@@ -332,7 +397,9 @@ static enum pl_status sgd_turn(struct sgd *c, struct pl_dialogue *d,
         if (strcmp(k, "speaker") && strcmp(k, "utterance") &&
             json_object_set(t->extra, k, v) != 0)
             return sgd_nomem(c);
-    return turn_frames(c, t, frames, i, &p);
+    if (mw22_acts(c, t, tj, i, dom, sizeof dom) != 0)
+        return sgd_nomem(c);
+    return turn_frames(c, t, frames, i, &p, dom);
 }
 
 /* Dialogue meta: services, their domains, and whether there are several. */
@@ -366,6 +433,24 @@ static enum pl_status sgd_meta(struct sgd *c, struct pl_dialogue *d,
     return PL_OK;
 }
 
+/* A dialogue id ending in ".json" is MultiWOZ 2.2's: then look up its
+ * acts (opening dialog_acts.json on the first such dialogue). */
+static void mw22_start(struct sgd *c, const char *id)
+{
+    size_t n = strlen(id);
+
+    json_decref(c->dlg_acts);
+    c->dlg_acts = NULL;
+    c->mw22 = n > 5 && !strcmp(id + n - 5, ".json");
+    if (!c->mw22)
+        return;
+    if (!c->mw_tried) {
+        c->mw_acts = td_mw22_acts_open(c->r->path);
+        c->mw_tried = 1;
+    }
+    c->dlg_acts = td_mw22_acts_get(c->mw_acts, id);
+}
+
 static enum pl_status sgd_build(struct sgd *c, struct pl_dialogue *d,
                                 json_t *obj, long index)
 {
@@ -382,14 +467,16 @@ static enum pl_status sgd_build(struct sgd *c, struct pl_dialogue *d,
         return sgd_bad(c, c->line, c->col, "expected a dialogue object with "
                        "a \"dialogue_id\" string and a \"turns\" array, "
                        "found %s", pl_json_kind(obj));
-    full = pl_str_join3(c->id_prefix, json_string_value(id), NULL);
+    mw22_start(c, json_string_value(id));
+    full = pl_str_join3(c->mw22 ? c->mw_prefix : c->id_prefix,
+                        json_string_value(id), NULL);
     st = full ? pl_dialogue_init(d, full) : PL_ERR_NOMEM;
     free(full);
     if (st != PL_OK)
         return sgd_nomem(c);
     free(d->corpus);
     free(d->split);
-    d->corpus = pl_strdup("sgd");
+    d->corpus = pl_strdup(c->mw22 ? "multiwoz22" : "sgd");
     d->split = pl_strdup(c->split);
     if (!d->corpus || !d->split ||
         pl_origin_set(&d->origin, c->r->path, c->line, c->col, index))
@@ -458,6 +545,8 @@ enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n)
     c.split = split ? split : "";
     snprintf(c.id_prefix, sizeof c.id_prefix, "sgd:%s%s", split ? dir : "",
              split ? ":" : "");
+    snprintf(c.mw_prefix, sizeof c.mw_prefix, "multiwoz22:%s%s",
+             split ? dir : "", split ? ":" : "");
     if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
         buf += 3;
         n -= 3;
@@ -468,6 +557,8 @@ enum pl_status pl_sgd_read(struct pl_reader *r, const char *buf, size_t n)
         st = pl_jscan_reject(r, &js, "the end of the file after the "
                              "list of dialogues");
     free(c.tpos);
+    json_decref(c.dlg_acts);
+    td_mw22_acts_free(c.mw_acts);
     return st;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "parlance/text.h"
+#include "fmt_taskdata.h"
 
 /* ---- names and options ---------------------------------------------- */
 
@@ -75,7 +76,8 @@ char *pl_str_join3(const char *a, const char *b, const char *c)
 
 static const char *const format_names[PL_FMT_COUNT] = {
     "auto", "unified", "sgd", "clinc150", "csv", "tsv", "openai",
-    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text",
+    "sharegpt", "parlai_jsonl", "fasttext", "parlai_text", "rasa_yaml",
+    "rasa_md", "multiwoz", "snips", "nlupp", "hwu64", "rasa_json",
     "transcript", "whatsapp", "irc", "telegram", "slack", "discord"
 };
 
@@ -792,16 +794,19 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
     c = pl_jscan_ws(&js);
     if (c == '{' || c == '[')
         f = sniff_json(&js, schema, desc, sizeof desc);
-    else if (c >= 0 &&
+    else if (c >= 0 && !(f = pl_rasa_sniff(s + js.bol, n - js.bol)) &&
              (f = sniff_lines(s + js.bol, n - js.bol)) == PL_FMT_AUTO)
         f = sniff_table(s + js.bol, n - js.bol, complete);
+    if (f == PL_FMT_AUTO)
+        f = pl_taskdata_sniff(s, n);
     if (f == PL_FMT_AUTO && !desc[0])
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
                      "expected a known conversation format (unified, sgd, "
                      "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
-                     "fasttext, parlai_text), found %s", desc);
+                     "fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, "
+                     "snips, nlupp, hwu64, rasa_json), found %s", desc);
     return f;
 }
 
@@ -881,6 +886,10 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         return pl_sgd_read(r, buf, n);
     if (f == PL_FMT_CLINC)
         return pl_clinc_read(r, buf, n);
+    if (f == PL_FMT_RASA_YAML)
+        return pl_rasa_yaml_read(r, buf, n);
+    if (pl_taskdata_owns(f))
+        return pl_taskdata_read(r, f, fp, buf, n);
     pl_lines_init(&lr, fp, buf, n, r->max_record);
     if (f == PL_FMT_UNIFIED)
         st = pl_unified_read(r, &lr);
@@ -894,6 +903,8 @@ static enum pl_status dispatch(struct pl_reader *r, enum pl_format f,
         st = pl_fasttext_read(r, &lr);
     else if (f == PL_FMT_PARLAI_TEXT)
         st = pl_parlai_text_read(r, &lr);
+    else if (f == PL_FMT_RASA_MD)
+        st = pl_rasa_md_read(r, &lr);
     else
         st = pl_csv_read(r, &lr, f == PL_FMT_TSV ? '\t' : ',');
     pl_lines_fini(&lr);
@@ -937,7 +948,13 @@ static int is_aux_name(const char *path)
 {
     static const char *const names[] = { "domains.json", "categories.json",
                                          "valListFile", "testListFile",
-                                         "trainListFile" };
+                                         "trainListFile", "valListFile.json",
+                                         "testListFile.json",
+                                         "valListFile.txt",
+                                         "testListFile.txt",
+                                         "dialog_acts.json",
+                                         "dialogue_acts.json",
+                                         "ontology.json" };
     const char *base = strrchr(path, '/');
 
     base = base ? base + 1 : path;
@@ -978,7 +995,7 @@ static enum pl_status choose_format(struct pl_reader *r, const char *path,
 
     *f = PL_FMT_AUTO;
     *schema = 0;
-    if (in_folder && is_doc_name(path)) {
+    if (in_folder && is_doc_name(path) && !pl_rasa_md_file(path)) {
         pl_log(PL_LOG_DEBUG, "%s: skipped (a document, not data)", path);
         return PL_OK;
     }
@@ -1020,7 +1037,7 @@ static enum pl_status read_file(struct pl_reader *r, const char *path,
         return read_whole(r, f, 1);
     r->st->files++;
     note_format(r->st, f);
-    if (f == PL_FMT_SGD || f == PL_FMT_CLINC)
+    if (f == PL_FMT_SGD || f == PL_FMT_CLINC || f == PL_FMT_RASA_YAML)
         return read_whole(r, f, 0);
     return read_stream(r, f);
 }
@@ -1197,8 +1214,9 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
                          "expected conversation files in this folder "
                          "(unified, sgd, clinc150, csv, tsv, openai, "
-                         "sharegpt, parlai_jsonl, fasttext, parlai_text), "
-                         "found none");
+                         "sharegpt, parlai_jsonl, fasttext, parlai_text, "
+                         "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
+                         "hwu64, rasa_json), found none");
     return s;
 }
 
@@ -1310,7 +1328,7 @@ static enum pl_status visit_sniff(void *ctx, const char *path, int *stop)
     struct sniff_walk *w = ctx;
     struct pl_error e;
 
-    if (is_doc_name(path))
+    if (is_doc_name(path) && !pl_rasa_md_file(path))
         return PL_OK;
     w->found = pl_format_sniff(path, &e);
     *stop = w->found != PL_FMT_AUTO;

@@ -281,6 +281,18 @@ enum pl_status pl_turn_table_row(struct pl_turn_table *t, const char *fbuf,
 enum pl_status pl_turn_table_end(struct pl_turn_table *t);
 void pl_turn_table_free(struct pl_turn_table *t);
 
+/* Rasa NLU training data (fmt_rasa.c, fmt_rasa_yaml.c). */
+enum pl_status pl_rasa_yaml_read(struct pl_reader *r, const char *buf,
+                                 size_t n);
+enum pl_status pl_rasa_md_read(struct pl_reader *r, struct pl_lines *lr);
+/* PL_FMT_RASA_YAML or PL_FMT_RASA_MD when s[0..n) (the first bytes of a
+ * file, from its first non-blank line) looks like Rasa NLU data, else
+ * PL_FMT_AUTO. */
+enum pl_format pl_rasa_sniff(const char *s, size_t n);
+/* Does the file at path hold Rasa Markdown? (.md files are otherwise
+ * skipped in folders as documents.) */
+int pl_rasa_md_file(const char *path);
+
 /*
  * Chat exports and transcripts (fmt_exports.c and the files it names):
  * pl_exports_sniff recognises them in the first bytes s[0..n) (BOM

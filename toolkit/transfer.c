@@ -65,6 +65,14 @@ static enum pl_status read_side(struct job *j, struct side *s,
     enum pl_status st;
 
     pl_read_opts_default(&ro);
+    if (j->o->columns) {
+        ro.text_column = j->o->columns->text_column;
+        ro.label_column = j->o->columns->label_column;
+        ro.speaker_column = j->o->columns->speaker_column;
+        ro.dialogue_column = j->o->columns->dialogue_column;
+        ro.timestamp_column = j->o->columns->timestamp_column;
+        ro.label_separator = j->o->columns->label_separator;
+    }
     ro.format = fmt;
     ro.utf8 = j->o->utf8;
     ro.on_reject = on_reject;

@@ -19,12 +19,16 @@
  *             "<corpus>:<list>:<index>"; val -> "dev"; oos_* lists go to
  *             their split with intent "oos" and meta in_scope false; meta
  *             domain from a domains.json beside the file.
- *   csv, tsv  a header row, RFC 4180 quoting for both; a one-turn user
- *             dialogue per row, id "<file stem>:<row>"; other columns
- *             become turn meta (strings); split from a train/dev/val/test
- *             file stem. A header with dialogue_id, turn, role and text
- *             columns is the turn table the CSV writer makes: a turn per
- *             row, regrouped into dialogues (fmt_csv_turns.c).
+ *   csv, tsv  a header row, RFC 4180 quoting for both; columns for text,
+ *             label, speaker, dialogue id and timestamp named by the
+ *             options or found by usual names (fmt_table.c); without a
+ *             dialogue column a one-turn user dialogue per row, id
+ *             "<file stem>:<row>", with one a dialogue per run of rows
+ *             with the same id; other columns become turn meta
+ *             (strings); split from a train/dev/val/test file stem. A
+ *             header with dialogue_id, turn, role and text columns is the
+ *             turn table the CSV writer makes: a turn per row, regrouped
+ *             into dialogues (fmt_csv_turns.c).
  *   openai    a dialogue per {"messages": [...]} line (also logged
  *             completions {"request", "response"} and Batch API input
  *             {"body"}), id "<stem>:<n>"; null content is "", text parts
@@ -44,6 +48,29 @@
  *             per episode (up to episode_done:True), id "<stem>:<n>";
  *             text -> user turn, the first label -> agent turn, other
  *             fields -> the user turn's extra; ParlAI's escapes undone.
+ *   rasa_yaml, rasa_md
+ *             a one-turn user dialogue per NLU example, id "<stem>:<n>",
+ *             its intent as the label, entity markup as slot spans over
+ *             the clean text; synonyms, regexes, lookups and other
+ *             sections are left out with a warning (fmt_rasa.c).
+ *   multiwoz  MultiWOZ 2.0/2.1 (also ConvLab-2's) {id: {goal, log}}: a
+ *             dialogue "multiwoz:<id>" per member, user/agent by
+ *             position; acts "Domain-Act(slot)", user intents the
+ *             "Domain-Act" names, span_info tokens -> byte spans named
+ *             "Domain-slot" with the annotated value; belief state, acts
+ *             and goal kept in extra; meta domains, multi_domain, turn
+ *             domain. MultiWOZ 2.2 shards are read as sgd (corpus
+ *             "multiwoz22", acts from dialog_acts.json beside them).
+ *   snips     SNIPS {"<Intent>": [{"data": [segments]}]}: a one-turn
+ *             dialogue "snips:<stem>:<n>" per utterance, text = the
+ *             segments joined, entity segments -> slot spans.
+ *   nlupp     NLU++ [{"text", "intents", "slots"}]: all intents in order,
+ *             "value"/"values" slots -> spans; meta domain (folder), fold.
+ *   hwu64     HWU64 ';' tables: text from answer_annotation without its
+ *             "[type : words]" markup, which becomes slot spans; intent
+ *             "<scenario>_<intent>", meta domain = scenario, answerid.
+ *   rasa_json Rasa NLU JSON {"rasa_nlu_data": {"common_examples": ...}}:
+ *             intent, entities -> spans (value kept), metadata -> meta.
  *   transcript, whatsapp, irc, telegram, slack, discord
  *             chat exports and "Speaker: text" transcripts (see
  *             toolkit/fmt_<name>.c): a turn per message, timestamps in
@@ -56,20 +83,21 @@
  *
  * Locations are physical lines and 1-based byte columns; a UTF-8 BOM at
  * the start of a file is skipped and not counted. unified, openai,
- * parlai_jsonl, csv, tsv, fasttext, parlai_text and ShareGPT JSON Lines
- * stream record by record in bounded memory (a ParlAI text episode and a
- * CSV turn-table dialogue are one record); a ShareGPT JSON document is
- * read whole. sgd and clinc150
- * files are read whole and cut into records by a structural scan, so each
- * record is still parsed, located and rejected on its own; a syntax error
- * that breaks the document's structure rejects the rest of that file as
- * one record.
+ * parlai_jsonl, csv, tsv, fasttext, parlai_text, rasa_md and ShareGPT
+ * JSON Lines stream record by record in bounded memory (a ParlAI text
+ * episode and a CSV turn-table dialogue are one record); a ShareGPT JSON
+ * document is read whole; hwu64 streams too. sgd, clinc150, multiwoz,
+ * snips, nlupp, rasa_json and rasa_yaml files are read whole and cut
+ * into records (by a structural scan; rasa_yaml by libyaml's events),
+ * so each record is still parsed, located and rejected on its own; a
+ * syntax error that breaks the document's structure rejects the rest of
+ * that file as one record.
  *
  * UTF-8 is checked per record. PL_UTF8_REPAIR replaces invalid sequences
  * (and in JSON, lone UTF-16 surrogate escapes such as "\ud83d") with
  * U+FFFD, counts the record in utf8_repaired and logs a warning with its
- * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In sgd
- * and clinc150 files each bad sequence is charged to the record whose
+ * path:line:col; PL_UTF8_REJECT sends the record to the rejects. In the
+ * whole-document formats each bad sequence is charged to the record whose
  * bytes hold it, so only that record is repaired or dropped. A "\u0000"
  * escape or a NUL byte in text always rejects the record.
  */
@@ -90,6 +118,13 @@ enum pl_format {
     PL_FMT_PARLAI_JSONL, /* ParlAI Conversations JSONL {"dialog": [...]} */
     PL_FMT_FASTTEXT,    /* fastText "__label__x text" lines */
     PL_FMT_PARLAI_TEXT, /* ParlAI's tab-separated text format */
+    PL_FMT_RASA_YAML,   /* Rasa NLU training data, YAML (Rasa 2 and 3) */
+    PL_FMT_RASA_MD,     /* Rasa NLU training data, legacy Markdown */
+    PL_FMT_MULTIWOZ,    /* MultiWOZ 2.0/2.1 {id: {goal, log}} */
+    PL_FMT_SNIPS,       /* SNIPS {"<Intent>": [{"data": [...]}]} */
+    PL_FMT_NLUPP,       /* NLU++ [{"text", "intents", "slots"}] */
+    PL_FMT_HWU64,       /* HWU64 ';'-separated CSV with [type : words] */
+    PL_FMT_RASA_JSON,   /* Rasa NLU JSON {"rasa_nlu_data": {...}} */
     PL_FMT_TRANSCRIPT,  /* "Speaker: text" lines, blank lines between */
     PL_FMT_WHATSAPP,    /* WhatsApp text export, any locale */
     PL_FMT_IRC,         /* IRC logs: "[HH:MM] <nick> text" and friends */
@@ -100,8 +135,9 @@ enum pl_format {
 };
 
 /* "unified", "sgd", "clinc150", "csv", "tsv", "openai", "sharegpt",
- * "parlai_jsonl", "fasttext", "parlai_text", "transcript", "whatsapp",
- * "irc", "telegram", "slack", "discord". */
+ * "parlai_jsonl", "fasttext", "parlai_text", "rasa_yaml", "rasa_md",
+ * "multiwoz", "snips", "nlupp", "hwu64", "rasa_json", "transcript",
+ * "whatsapp", "irc", "telegram", "slack", "discord". */
 const char *pl_format_name(enum pl_format f);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
@@ -135,7 +171,16 @@ struct pl_read_opts {
     const char *split;          /* NULL: from the corpus (file/folder) */
     const char *text_column;    /* CSV/TSV; NULL: "text" or first column */
     const char *label_column;   /* CSV/TSV; NULL: "label"/"intent"/
-                                   "category" or second column */
+                                   "category", or the other column of a
+                                   two-column table */
+    /* CSV/TSV column mapping. NULL: found by a usual header name (see
+     * fmt_table.c); "": no such column. A named column that is not in
+     * the header stops reading with PL_ERR_USAGE. */
+    const char *speaker_column;  /* speaker name; role from pl_role_parse */
+    const char *dialogue_column; /* rows in a run with one id: a dialogue */
+    const char *timestamp_column;/* ISO 8601, date-time or Unix time */
+    const char *label_separator; /* several labels in one field; NULL or
+                                    "": the field is one label */
     const char *label_prefix;   /* fastText; NULL: "__label__" */
     pl_dialogue_fn on_dialogue;
     void *ctx;
@@ -171,7 +216,8 @@ struct pl_read_stats {
  * readable file). PL_FMT_AUTO when nothing matches, with err explaining
  * what was seen: "path:1:1: expected a known conversation format
  * (unified, sgd, clinc150, csv, tsv, openai, sharegpt, parlai_jsonl,
- * fasttext, parlai_text), found <first bytes>".
+ * fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, snips, nlupp,
+ * hwu64, rasa_json), found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);

@@ -20,6 +20,9 @@ struct pl_transfer_opts {
     const char *out_dir;            /* models, predictions, rejects */
     enum pl_format source_format;   /* PL_FMT_AUTO: detect */
     enum pl_format target_format;
+    /* CSV/TSV column mapping for both corpora: the *_column members and
+     * label_separator of this are used (NULL: found by header names). */
+    const struct pl_read_opts *columns;
     enum pl_utf8_policy utf8;
     struct pl_feature_opts feat;    /* pl_feature_opts_default, but with
                                        case folded and context -1 (auto:

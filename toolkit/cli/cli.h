@@ -47,12 +47,31 @@ void cli_log_init(int quiet, int verbose);
  * otherwise. ctx must point to an int that is nonzero for quiet. */
 void cli_progress(const struct pl_progress *p, void *ctx);
 
+struct pl_read_opts;
+
+/*
+ * The CSV/TSV column options (--text-column, --label-column,
+ * --speaker-column, --dialogue-column, --timestamp-column NAME and
+ * --label-separator S): if argv[i] is one, store its value in ro and
+ * return 1. The value is borrowed from argv.
+ */
+int arg_columns(struct args *a, struct pl_read_opts *ro, int *bad);
+
+#define CLI_COLUMNS_HELP \
+    "  --text-column NAME, --label-column NAME, --speaker-column NAME,\n" \
+    "  --dialogue-column NAME, --timestamp-column NAME\n" \
+    "                       CSV/TSV: the column holding each (default:\n" \
+    "                       found by its usual header names; \"\" for\n" \
+    "                       none); rows in a run with one dialogue id\n" \
+    "                       form one dialogue\n" \
+    "  --label-separator S  CSV/TSV: label fields hold several labels\n" \
+    "                       separated by S (such as \"|\")\n"
+
 /*
  * If argv[i] is a chat-export option (--roles NAME=ROLE,..., --split-gap
  * MINUTES, --date-order dmy|mdy|ymd), store it in *ro and return 1; a
  * bad value prints the usage message and sets *bad.
  */
-struct pl_read_opts;
 int cli_export_option(struct args *a, const char *cmd, struct pl_read_opts *ro,
                       int *bad);
 

@@ -34,8 +34,10 @@ static const char HELP[] =
     "  --format F           force the input format: unified, sgd,\n"
     "                       clinc150, csv, tsv, openai, sharegpt,\n"
     "                       parlai_jsonl, fasttext, parlai_text,\n"
-    "                       transcript, whatsapp, irc, telegram, slack,\n"
-    "                       discord\n"
+    "                       rasa_yaml, rasa_md, multiwoz, snips, nlupp,\n"
+    "                       hwu64, rasa_json, transcript, whatsapp, irc,\n"
+    "                       telegram, slack, discord\n"
+    CLI_COLUMNS_HELP
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
     "  --strict             stop at the first bad record (exit 1)\n"
@@ -134,6 +136,8 @@ static int parse(struct args *a, struct conv *c)
                                  "reject, found \"%s\"", v);
             c->ro.utf8 = !bad && !strcmp(v, "reject") ? PL_UTF8_REJECT
                                                       : PL_UTF8_REPAIR;
+        } else if (arg_columns(a, &c->ro, &bad)) {
+            continue;
         } else if (cli_export_option(a, "convert", &c->ro, &bad)) {
             continue;
         } else if (arg_flag(a, "--strict")) {

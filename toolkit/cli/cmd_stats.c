@@ -10,18 +10,21 @@
 #include "parlance/text.h"
 
 static const char HELP[] =
-    "usage: parlance stats INPUT... [--format F] [--json]\n"
+    "usage: parlance stats [OPTIONS] INPUT...\n"
     "\n"
     "Read each input (file or folder) and print the format detected and\n"
     "counts of dialogues, turns, roles, speakers, labels, splits and\n"
-    "metadata fields. --json prints one JSON object per input instead.\n"
+    "metadata fields. Options apply to the inputs after them.\n"
     "\n"
     "options:\n"
+    "  --json               one JSON object per input instead\n"
     "  --format F           force the input format: unified, sgd,\n"
     "                       clinc150, csv, tsv, openai, sharegpt,\n"
     "                       parlai_jsonl, fasttext, parlai_text,\n"
-    "                       transcript, whatsapp, irc, telegram, slack,\n"
-    "                       discord\n"
+    "                       rasa_yaml, rasa_md, multiwoz, snips, nlupp,\n"
+    "                       hwu64, rasa_json, transcript, whatsapp, irc,\n"
+    "                       telegram, slack, discord\n"
+    CLI_COLUMNS_HELP
     CLI_EXPORT_HELP;
 
 struct tally {
@@ -190,6 +193,9 @@ int cmd_stats(struct args *a)
                 return bad ? EXIT_USAGE
                            : cli_usage("stats", "unknown format \"%s\"", v);
             ro.format = (enum pl_format)k;
+        } else if (arg_columns(a, &ro, &bad)) {
+            if (bad)
+                return EXIT_USAGE;
         } else if (cli_export_option(a, "stats", &ro, &bad)) {
             if (bad)
                 return EXIT_USAGE;

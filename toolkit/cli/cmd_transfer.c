@@ -27,8 +27,12 @@ static const char HELP[] =
     "  --source-format F, --target-format F\n"
     "                       force a format: unified, sgd, clinc150, csv,\n"
     "                       tsv, openai, sharegpt, parlai_jsonl, fasttext,\n"
-    "                       parlai_text, transcript, whatsapp, irc,\n"
-    "                       telegram, slack, discord (default: detect)\n"
+    "                       parlai_text, rasa_yaml, rasa_md, multiwoz,\n"
+    "                       snips, nlupp, hwu64, rasa_json, transcript,\n"
+    "                       whatsapp, irc, telegram, slack, discord\n"
+    "                       (default: detect)\n"
+    CLI_COLUMNS_HELP
+    "                       (the column options apply to both corpora)\n"
     "  --seed N             seed for weights, shuffling, splits (13)\n"
     "  --epochs N           source and target-only training epochs (8)\n"
     "  --finetune-epochs N  epochs when adapting to the target (8)\n"
@@ -56,6 +60,7 @@ static const char HELP[] =
 
 struct topts {
     struct pl_transfer_opts o;
+    struct pl_read_opts columns;
     int quiet;
 };
 
@@ -67,8 +72,9 @@ static int parse_format(const char *v, enum pl_format *f)
         return cli_usage("transfer", "unknown format \"%s\" (expected "
                          "unified, sgd, clinc150, csv, tsv, openai, "
                          "sharegpt, parlai_jsonl, fasttext, parlai_text, "
-                         "transcript, whatsapp, irc, telegram, slack or "
-                         "discord)", v);
+                         "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
+                         "hwu64, rasa_json, transcript, whatsapp, irc, "
+                         "telegram, slack or discord)", v);
     *f = (enum pl_format)k;
     return 0;
 }
@@ -142,6 +148,8 @@ static int parse_other(struct args *a, struct topts *t, int *bad)
 {
     const char *v;
 
+    if (arg_columns(a, &t->columns, bad))
+        return 1;
     if (arg_value(a, "--source", &v, bad))
         t->o.source = v;
     else if (arg_value(a, "--target", &v, bad))
@@ -232,6 +240,8 @@ int cmd_transfer(struct args *a)
 
     memset(&t, 0, sizeof t);
     pl_transfer_opts_default(&t.o);
+    pl_read_opts_default(&t.columns);
+    t.o.columns = &t.columns;
     rc = parse(a, &t);
     if (rc != EXIT_OK)
         return rc;

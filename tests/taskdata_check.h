@@ -1,0 +1,374 @@
+/*
+ * Helpers shared by the tests of the task-oriented and intent-dataset
+ * readers (test_fmt_taskdata.c, test_fmt_nludata.c): files written into
+ * a temporary folder, reading into a corpus while collecting rejects and
+ * log lines, look-ups, span checks and unified round trips.
+ */
+#ifndef PARLANCE_TESTS_TASKDATA_CHECK_H
+#define PARLANCE_TESTS_TASKDATA_CHECK_H
+
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "parlance/formats.h"
+
+#define FFFD "\xEF\xBF\xBD"
+
+/* ---- temporary files ------------------------------------------------ */
+
+static char tmp_root[64];
+
+static inline void tmp_setup(void)
+{
+    snprintf(tmp_root, sizeof tmp_root, "/tmp/parlance-td-XXXXXX");
+    if (!mkdtemp(tmp_root)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag,
+                    struct FTW *f)
+{
+    (void)sb;
+    (void)flag;
+    (void)f;
+    return remove(p);
+}
+
+static inline void tmp_cleanup(void)
+{
+    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The full path of rel under the temporary folder (a few kept at once). */
+static inline const char *tpath(const char *rel)
+{
+    static char bufs[8][512];
+    static int next;
+    char *b = bufs[next++ % 8];
+
+    snprintf(b, 512, "%s/%s", tmp_root, rel);
+    return b;
+}
+
+/* Write n bytes to rel, creating its folders. */
+static inline const char *put_file(const char *rel, const char *data,
+                                   size_t n)
+{
+    const char *p = tpath(rel);
+    char dir[512];
+    FILE *fp;
+
+    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+        snprintf(dir, sizeof dir, "%s/%.*s", tmp_root, (int)(s - rel), rel);
+        mkdir(dir, 0700);
+    }
+    fp = fopen(p, "wb");
+    if (!fp || fwrite(data, 1, n, fp) != n) {
+        perror(p);
+        exit(2);
+    }
+    fclose(fp);
+    return p;
+}
+
+#define PUT(rel, lit) put_file((rel), (lit), sizeof(lit) - 1)
+
+/* ---- log lines -------------------------------------------------------- */
+
+static char log_seen[8192];
+
+static inline void log_to_buf(enum pl_log_level lvl, const char *msg,
+                              void *ctx)
+{
+    size_t used = strlen(log_seen);
+
+    (void)ctx;
+    (void)lvl;
+    snprintf(log_seen + used, sizeof log_seen - used, "%s\n", msg);
+}
+
+/* Collect log lines up to level into log_seen (emptied first), or stop
+ * collecting (log_seen is kept). */
+static inline void log_capture(int on, enum pl_log_level level)
+{
+    if (on) {
+        log_seen[0] = '\0';
+        pl_log_set(log_to_buf, NULL, level);
+    } else {
+        pl_log_set(NULL, NULL, PL_LOG_WARN);
+    }
+}
+
+/* ---- reading into a corpus, collecting rejects ---------------------- */
+
+#define MAX_REJ 16
+
+struct got {
+    struct pl_corpus *c;
+    enum pl_status status;
+    struct pl_error err;
+    struct pl_read_stats st;
+    int n_rej;
+    char rej[MAX_REJ][700];
+    enum pl_status rej_status[MAX_REJ];
+    size_t rej_len[MAX_REJ];
+};
+
+static inline void on_reject(const struct pl_reject *r, void *ctx)
+{
+    struct got *g = ctx;
+
+    if (g->n_rej < MAX_REJ) {
+        pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
+        g->rej_status[g->n_rej] = r->why->status;
+        g->rej_len[g->n_rej] = r->raw_len;
+    }
+    g->n_rej++;
+}
+
+static inline void read_with(struct got *g, const char *path,
+                      const struct pl_read_opts *base)
+{
+    struct pl_read_opts o;
+
+    if (base)
+        o = *base;
+    else
+        pl_read_opts_default(&o);
+    memset(g, 0, sizeof *g);
+    o.on_reject = on_reject;
+    o.reject_ctx = g;
+    g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
+    CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
+    CHECK_INT(g->st.rejected, g->n_rej);
+    if (g->c)
+        CHECK_INT(g->c->n_dialogues, g->st.kept);
+}
+
+/* Read with one option changed from the defaults. */
+static inline void read_utf8(struct got *g, const char *path,
+                      enum pl_utf8_policy p)
+{
+    struct pl_read_opts o;
+
+    pl_read_opts_default(&o);
+    o.utf8 = p;
+    read_with(g, path, &o);
+}
+
+static inline int read_ok(const struct got *g)
+{
+    if (g->status != PL_OK)
+        fprintf(stderr, "  read failed: %s\n", g->err.message);
+    return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
+}
+
+static inline void got_free(struct got *g)
+{
+    pl_corpus_free(g->c);
+    g->c = NULL;
+}
+
+static inline struct pl_dialogue *find(const struct got *g,
+                                       const char *id)
+{
+    for (size_t i = 0; g->c && i < g->c->n_dialogues; i++)
+        if (!strcmp(g->c->dialogues[i].id, id))
+            return &g->c->dialogues[i];
+    fprintf(stderr, "  no dialogue \"%s\"\n", id);
+    return NULL;
+}
+
+static inline int has(const char *hay, const char *needle)
+{
+    if (hay && needle && strstr(hay, needle))
+        return 1;
+    fprintf(stderr, "  \"%s\"\n  does not contain \"%s\"\n",
+            hay ? hay : "(null)", needle ? needle : "(null)");
+    return 0;
+}
+
+static inline const char *meta_str(const json_t *meta, const char *key)
+{
+    return json_string_value(json_object_get(meta, key));
+}
+
+/* The text a span covers, in buf. */
+static inline const char *span_text(const struct pl_turn *t, size_t i,
+                                    char *buf, size_t n)
+{
+    long len = t->slots[i].end - t->slots[i].start;
+
+    snprintf(buf, n, "%.*s", (int)len, t->text + t->slots[i].start);
+    return buf;
+}
+
+/* Spans that are not byte ranges of the text on character boundaries. */
+static inline long bad_spans(const struct pl_corpus *c)
+{
+    long bad = 0;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        for (size_t j = 0; j < c->dialogues[i].n_turns; j++) {
+            const struct pl_turn *t = &c->dialogues[i].turns[j];
+            long n = (long)strlen(t->text);
+
+            for (size_t k = 0; k < t->n_slots; k++) {
+                long a = t->slots[k].start, b = t->slots[k].end;
+
+                bad += a < 0 || b < a || b > n ||
+                       (a < n && (t->text[a] & 0xC0) == 0x80) ||
+                       (b < n && (t->text[b] & 0xC0) == 0x80);
+            }
+        }
+    return bad;
+}
+
+static inline long count_turns(const struct pl_corpus *c)
+{
+    long n = 0;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        n += (long)c->dialogues[i].n_turns;
+    return n;
+}
+
+static inline long count_split(const struct pl_corpus *c,
+                               const char *split)
+{
+    long n = 0;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        n += !strcmp(c->dialogues[i].split, split);
+    return n;
+}
+
+/* Distinct intents (or, with acts, acts) over the corpus. */
+static inline size_t distinct_labels(const struct pl_corpus *c,
+                                     int acts)
+{
+    json_t *seen = json_object();
+    size_t n;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        for (size_t j = 0; j < c->dialogues[i].n_turns; j++) {
+            const struct pl_turn *t = &c->dialogues[i].turns[j];
+            char **v = acts ? t->acts : t->intents;
+            size_t k = acts ? t->n_acts : t->n_intents;
+
+            for (size_t m = 0; m < k; m++)
+                json_object_set_new(seen, v[m], json_true());
+        }
+    n = json_object_size(seen);
+    json_decref(seen);
+    return n;
+}
+
+/* Distinct slot names over the corpus. */
+static inline size_t distinct_slots(const struct pl_corpus *c)
+{
+    json_t *seen = json_object();
+    size_t n;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        for (size_t j = 0; j < c->dialogues[i].n_turns; j++) {
+            const struct pl_turn *t = &c->dialogues[i].turns[j];
+
+            for (size_t m = 0; m < t->n_slots; m++)
+                json_object_set_new(seen, t->slots[m].slot, json_true());
+        }
+    n = json_object_size(seen);
+    json_decref(seen);
+    return n;
+}
+
+static inline long count_slots(const struct pl_corpus *c)
+{
+    long n = 0;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        for (size_t j = 0; j < c->dialogues[i].n_turns; j++)
+            n += (long)c->dialogues[i].turns[j].n_slots;
+    return n;
+}
+
+/* ---- round trips ----------------------------------------------------- */
+
+static inline enum pl_status write_one(struct pl_dialogue *d,
+                                       void *ctx)
+{
+    enum pl_status st = pl_dialogue_write(ctx, d, NULL);
+
+    pl_dialogue_fini(d);
+    return st;
+}
+
+/* Convert path to unified JSONL at out; returns dialogues written. */
+static inline long convert(const char *path, const char *out)
+{
+    struct pl_read_opts o;
+    struct pl_read_stats st;
+    struct pl_error err;
+    FILE *fp = fopen(out, "wb");
+
+    pl_read_opts_default(&o);
+    o.on_dialogue = write_one;
+    o.ctx = fp;
+    if (!fp || pl_read(path, &o, &st, &err) != PL_OK) {
+        fprintf(stderr, "convert %s: %s\n", path, err.message);
+        st.kept = -1;
+    }
+    if (fp)
+        fclose(fp);
+    return st.kept;
+}
+
+static inline int same_bytes(const char *a, const char *b)
+{
+    char *x, *y;
+    size_t nx, ny;
+    int same;
+
+    if (pl_file_read(a, &x, &nx, NULL) || pl_file_read(b, &y, &ny, NULL))
+        return 0;
+    same = nx == ny && nx > 0 && !memcmp(x, y, nx);
+    free(x);
+    free(y);
+    return same;
+}
+
+/* path -> unified -> unified again: want dialogues, identical bytes. */
+static inline void round_trip(const char *path, const char *tag,
+                              long want)
+{
+    char one[600], two[620];
+
+    snprintf(one, sizeof one, "%s", tpath(tag));
+    snprintf(two, sizeof two, "%s.2", one);
+    CHECK_INT(convert(path, one), want);
+    CHECK_INT(convert(one, two), want);
+    if (!CHECK(same_bytes(one, two)))
+        fprintf(stderr, "  round trip of %s differs\n", path);
+}
+
+static inline void sniff_is(const char *rel, const char *data, size_t n,
+                     enum pl_format want)
+{
+    struct pl_error err;
+    enum pl_format f = pl_format_sniff(put_file(rel, data, n), &err);
+
+    if (!CHECK_INT(f, want))
+        fprintf(stderr, "  sniffing %s: %s\n", rel, err.message);
+}
+
+#define SNIFF(rel, lit, want) sniff_is((rel), (lit), sizeof(lit) - 1, (want))
+
+#endif
