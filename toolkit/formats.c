@@ -806,7 +806,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
                      "expected a known conversation format (unified, sgd, "
                      "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
                      "fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, "
-                     "snips, nlupp, hwu64, rasa_json), found %s", desc);
+                     "snips, nlupp, hwu64, rasa_json, transcript, whatsapp, "
+                     "irc, telegram, slack, discord), found %s", desc);
     return f;
 }
 
@@ -1216,7 +1217,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
                          "(unified, sgd, clinc150, csv, tsv, openai, "
                          "sharegpt, parlai_jsonl, fasttext, parlai_text, "
                          "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
-                         "hwu64, rasa_json), found none");
+                         "hwu64, rasa_json, transcript, whatsapp, irc, "
+                         "telegram, slack, discord), found none");
     return s;
 }
 

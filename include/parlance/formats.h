@@ -217,7 +217,8 @@ struct pl_read_stats {
  * what was seen: "path:1:1: expected a known conversation format
  * (unified, sgd, clinc150, csv, tsv, openai, sharegpt, parlai_jsonl,
  * fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, snips, nlupp,
- * hwu64, rasa_json), found <first bytes>".
+ * hwu64, rasa_json, transcript, whatsapp, irc, telegram, slack,
+ * discord), found <first bytes>".
  * An SGD schema.json is reported as PL_FMT_SGD.
  */
 enum pl_format pl_format_sniff(const char *path, struct pl_error *err);
