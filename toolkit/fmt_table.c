@@ -600,6 +600,12 @@ static enum pl_status emit_open(struct pl_table *t)
     t->open = 0;
     free(t->cur);
     t->cur = NULL;
+    /* a chat log gathered by dialogue id: gaps and speaker changes */
+    if (pl_dialogue_derive_times(&t->d) != PL_OK) {
+        pl_dialogue_fini(&t->d);
+        return pl_error_set(t->r->err, PL_ERR_NOMEM, t->r->path, 0, 0,
+                            "out of memory");
+    }
     return pl_reader_emit(t->r, &t->d);
 }
 
