@@ -6,74 +6,10 @@
 #ifndef PARLANCE_TESTS_READ_UTIL_H
 #define PARLANCE_TESTS_READ_UTIL_H
 
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-
+#define TMP_NAME "parlance-read"
+#include "tmp_files.h"
 #include "check.h"
 #include "parlance/formats.h"
-
-/* ---- temporary files ---------------------------------------------- */
-
-static char ru_root[64];
-
-static inline void ru_setup(void)
-{
-    snprintf(ru_root, sizeof ru_root, "/tmp/parlance-read-XXXXXX");
-    if (!mkdtemp(ru_root)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
-static inline int ru_rm(const char *p, const struct stat *sb, int flag,
-                 struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static inline void ru_cleanup(void)
-{
-    nftw(ru_root, ru_rm, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* The full path of rel under the temporary folder (a few kept at once). */
-static inline const char *ru_path(const char *rel)
-{
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-
-    snprintf(b, 512, "%s/%s", ru_root, rel);
-    return b;
-}
-
-/* Write n bytes to rel, creating its folders; returns the full path. */
-static inline const char *ru_put(const char *rel, const char *data, size_t n)
-{
-    const char *p = ru_path(rel);
-    char dir[512];
-    FILE *fp;
-
-    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-        snprintf(dir, sizeof dir, "%s/%.*s", ru_root, (int)(s - rel), rel);
-        mkdir(dir, 0700);
-    }
-    fp = fopen(p, "wb");
-    if (!fp || fwrite(data, 1, n, fp) != n) {
-        perror(p);
-        exit(2);
-    }
-    fclose(fp);
-    return p;
-}
-
-#define PUT(rel, lit) ru_put((rel), (lit), sizeof(lit) - 1)
 
 /* ---- log messages -------------------------------------------------- */
 

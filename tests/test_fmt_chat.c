@@ -7,75 +7,14 @@
  * Real files from ../shared/corpora with the counts their SOURCE.md
  * gives (skipped when absent), and small written and damaged inputs.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
+#define TMP_NAME "parlance-chat"
+#include "tmp_files.h"
 #include <unistd.h>
 
 #include "check.h"
 #include "parlance/formats.h"
 
 #define FFFD "\xEF\xBF\xBD"
-
-/* ---- temporary files ------------------------------------------------ */
-
-static char tmp_root[64];
-
-static void tmp_setup(void)
-{
-    snprintf(tmp_root, sizeof tmp_root, "/tmp/parlance-chat-XXXXXX");
-    if (!mkdtemp(tmp_root)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag,
-                    struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static void tmp_cleanup(void)
-{
-    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tpath(const char *rel)
-{
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-
-    snprintf(b, 512, "%s/%s", tmp_root, rel);
-    return b;
-}
-
-static const char *put_file(const char *rel, const char *data, size_t n)
-{
-    const char *p = tpath(rel);
-    char dir[512];
-    FILE *fp;
-
-    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-        snprintf(dir, sizeof dir, "%s/%.*s", tmp_root, (int)(s - rel), rel);
-        mkdir(dir, 0700);
-    }
-    fp = fopen(p, "wb");
-    if (!fp || fwrite(data, 1, n, fp) != n) {
-        perror(p);
-        exit(2);
-    }
-    fclose(fp);
-    return p;
-}
-
-#define PUT(rel, lit) put_file((rel), (lit), sizeof(lit) - 1)
 
 /* ---- reading, rejects and warnings ------------------------------------ */
 

@@ -144,7 +144,7 @@ static void test_real_folder(void)
 static void sniff(const char *rel, const char *data, enum pl_format want)
 {
     struct pl_error err;
-    enum pl_format f = pl_format_sniff(ru_put(rel, data, strlen(data)),
+    enum pl_format f = pl_format_sniff(put_file(rel, data, strlen(data)),
                                        &err);
 
     if (!CHECK_INT(f, want))
@@ -183,7 +183,7 @@ static void test_folder_md(void)
     PUT("fold/README.md", "# My bot\n\n- intent data below\n");
     PUT("fold/nlu.md", "## intent:greet\n- hi\n- hello\n");
     PUT("fold/more.yml", "nlu:\n- intent: bye\n  examples: |\n    - bye\n");
-    read_with(&g, ru_path("fold"), NULL);
+    read_with(&g, tpath("fold"), NULL);
     if (!read_ok(&g))
         return;
     CHECK_INT(g.st.files, 2);
@@ -703,7 +703,7 @@ static void test_forced(void)
 
 int main(void)
 {
-    ru_setup();
+    tmp_setup();
     test_real_yaml();
     test_real_md();
     test_real_folder();
@@ -719,6 +719,6 @@ int main(void)
     test_md_damaged();
     test_md_limits();
     test_forced();
-    ru_cleanup();
+    tmp_cleanup();
     return check_done("test_fmt_rasa");
 }

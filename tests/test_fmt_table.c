@@ -300,7 +300,7 @@ static void test_timestamps(void)
     for (size_t i = 0; i < n; i++)
         snprintf(data + strlen(data), sizeof data - strlen(data),
                  "row %zu,\"%s\"\n", i, times[i].in);
-    read_with(&g, ru_put("ts/times.csv", data, strlen(data)), NULL);
+    read_with(&g, put_file("ts/times.csv", data, strlen(data)), NULL);
     if (!read_ok(&g) || !CHECK_INT(g.c->n_dialogues, n))
         return;
     for (size_t i = 0; i < n; i++) {
@@ -384,7 +384,7 @@ static void test_bom(void)
 
 int main(void)
 {
-    ru_setup();
+    tmp_setup();
     test_chat_log();
     test_chat_tsv();
     test_named_columns();
@@ -394,6 +394,6 @@ int main(void)
     test_timestamps();
     test_case25();
     test_bom();
-    ru_cleanup();
+    tmp_cleanup();
     return check_done("test_fmt_table");
 }

@@ -5,11 +5,8 @@
  * cases 16 (surrogate escapes), 17 (\u0000), 18 (BOM), 20 (OpenAI null
  * content and parts) and 25 (quoted multi-line CSV) from ../shared/cases.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
+#define TMP_NAME "parlance-fmt"
+#include "tmp_files.h"
 #include <time.h>
 #include <unistd.h>
 
@@ -17,66 +14,6 @@
 #include "parlance/formats.h"
 
 #define FFFD "\xEF\xBF\xBD"
-
-/* ---- temporary files ------------------------------------------------ */
-
-static char tmp_root[64];
-
-static void tmp_setup(void)
-{
-    snprintf(tmp_root, sizeof tmp_root, "/tmp/parlance-fmt-XXXXXX");
-    if (!mkdtemp(tmp_root)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag,
-                    struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static void tmp_cleanup(void)
-{
-    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* The full path of rel under the temporary folder (a few kept at once). */
-static const char *tpath(const char *rel)
-{
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-
-    snprintf(b, 512, "%s/%s", tmp_root, rel);
-    return b;
-}
-
-/* Write n bytes to rel, creating its folders. */
-static const char *put_file(const char *rel, const char *data, size_t n)
-{
-    const char *p = tpath(rel);
-    char dir[512];
-    FILE *fp;
-
-    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-        snprintf(dir, sizeof dir, "%s/%.*s", tmp_root, (int)(s - rel), rel);
-        mkdir(dir, 0700);
-    }
-    fp = fopen(p, "wb");
-    if (!fp || fwrite(data, 1, n, fp) != n) {
-        perror(p);
-        exit(2);
-    }
-    fclose(fp);
-    return p;
-}
-
-#define PUT(rel, lit) put_file((rel), (lit), sizeof(lit) - 1)
 
 /* ---- reading into a corpus, collecting rejects ---------------------- */
 
