@@ -107,4 +107,4 @@ demo: all
 clean:
 	rm -rf build build-san build-fuzz bin
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(REPLAY_BIN:=.d)
