@@ -81,6 +81,18 @@ static const char *const format_names[PL_FMT_COUNT] = {
     "transcript", "whatsapp", "irc", "telegram", "slack", "discord"
 };
 
+char *pl_format_list(char *buf, size_t n)
+{
+    size_t k = 0;
+
+    if (n)
+        buf[0] = '\0';
+    for (int f = PL_FMT_AUTO + 1; f < PL_FMT_COUNT && k < n; f++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? ", " : "",
+                              format_names[f]);
+    return buf;
+}
+
 const char *pl_format_name(enum pl_format f)
 {
     if ((int)f < 0 || f >= PL_FMT_COUNT)
@@ -779,7 +791,7 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
                                struct pl_error *err)
 {
     struct pl_jscan js;
-    char desc[256] = "";
+    char desc[256] = "", names[400];
     enum pl_format f = PL_FMT_AUTO;
     int c;
 
@@ -803,11 +815,8 @@ enum pl_format pl_sniff_buffer(const char *s, size_t n, int complete,
         describe_text(s + js.pos, n - js.pos, desc, sizeof desc);
     if (f == PL_FMT_AUTO)
         pl_error_set(err, PL_ERR_FORMAT, path, 1, 1,
-                     "expected a known conversation format (unified, sgd, "
-                     "clinc150, csv, tsv, openai, sharegpt, parlai_jsonl, "
-                     "fasttext, parlai_text, rasa_yaml, rasa_md, multiwoz, "
-                     "snips, nlupp, hwu64, rasa_json, transcript, whatsapp, "
-                     "irc, telegram, slack, discord), found %s", desc);
+                     "expected a known conversation format (%s), found %s",
+                     pl_format_list(names, sizeof names), desc);
     return f;
 }
 
@@ -1193,6 +1202,7 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
     struct stat sb;
     enum pl_status s;
     int stop = 0;
+    char names[400];
 
     pl_error_clear(err);
     if ((s = check_opts(o, path, err)) != PL_OK)
@@ -1213,12 +1223,8 @@ enum pl_status pl_read(const char *path, const struct pl_read_opts *o,
         r.cache_free(r.cache);
     if (s == PL_OK && S_ISDIR(sb.st_mode) && r.st->files == 0)
         s = pl_error_set(err, PL_ERR_FORMAT, path, 0, 0,
-                         "expected conversation files in this folder "
-                         "(unified, sgd, clinc150, csv, tsv, openai, "
-                         "sharegpt, parlai_jsonl, fasttext, parlai_text, "
-                         "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
-                         "hwu64, rasa_json, transcript, whatsapp, irc, "
-                         "telegram, slack, discord), found none");
+                         "expected conversation files in this folder (%s), "
+                         "found none", pl_format_list(names, sizeof names));
     return s;
 }
 

@@ -139,6 +139,9 @@ enum pl_format {
  * "multiwoz", "snips", "nlupp", "hwu64", "rasa_json", "transcript",
  * "whatsapp", "irc", "telegram", "slack", "discord". */
 const char *pl_format_name(enum pl_format f);
+/* Every readable format's name, ", "-separated, into buf of size n
+ * (for messages and help). Returns buf. */
+char *pl_format_list(char *buf, size_t n);
 /* Parse a name as above (case-insensitive, "clinc" also accepted);
  * PL_FMT_AUTO for "auto"; -1 when unknown. */
 int pl_format_parse(const char *s);

@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "parlance/formats.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -137,4 +138,26 @@ void cli_progress(const struct pl_progress *p, void *ctx)
                 p->stage, p->epoch, p->epochs, p->loss, p->per_second);
     }
     fflush(stderr);
+}
+
+int cli_unknown_format(const char *cmd, const char *name)
+{
+    char names[400];
+
+    return cli_usage(cmd, "unknown format \"%s\" (known: %s)", name,
+                     pl_format_list(names, sizeof names));
+}
+
+int cmd_formats(struct args *a)
+{
+    if (a->i < a->argc && (!strcmp(a->argv[a->i], "--help") ||
+                           !strcmp(a->argv[a->i], "-h"))) {
+        puts("usage: parlance formats\n\nList the names of the formats "
+             "parlance reads, one per line,\nfor --format and "
+             "--source-format/--target-format.");
+        return EXIT_OK;
+    }
+    for (int f = PL_FMT_AUTO + 1; f < PL_FMT_COUNT; f++)
+        puts(pl_format_name((enum pl_format)f));
+    return EXIT_OK;
 }

@@ -37,6 +37,11 @@ void cli_error(const struct pl_error *err);
 /* "parlance CMD: message" on stderr, then a hint to --help. Returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Usage error for an unknown --format name, listing the known ones. */
+int cli_unknown_format(const char *cmd, const char *name);
+/* parlance formats: the names, one per line. */
+int cmd_formats(struct args *a);
+
 /* Exit code for a library status: 1 for data errors, 2 for usage. */
 int cli_exit_code(enum pl_status st);
 

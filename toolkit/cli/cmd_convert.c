@@ -31,12 +31,8 @@ static const char HELP[] =
     "                       (default __label__)\n"
     "  --rejects FILE       rejects file (default: OUT.rejects.jsonl, or\n"
     "                       rejects.jsonl when writing to stdout)\n"
-    "  --format F           force the input format: unified, sgd,\n"
-    "                       clinc150, csv, tsv, openai, sharegpt,\n"
-    "                       parlai_jsonl, fasttext, parlai_text,\n"
-    "                       rasa_yaml, rasa_md, multiwoz, snips, nlupp,\n"
-    "                       hwu64, rasa_json, transcript, whatsapp, irc,\n"
-    "                       telegram, slack, discord\n"
+    "  --format F           force the input format (default: detect);\n"
+    "                       'parlance formats' lists the names\n"
     CLI_COLUMNS_HELP
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
@@ -128,7 +124,7 @@ static int parse(struct args *a, struct conv *c)
             c->rejects_path = v;
         } else if (arg_value(a, "--format", &v, &bad)) {
             if (!bad && (k = pl_format_parse(v)) < 0)
-                return cli_usage("convert", "unknown format \"%s\"", v);
+                return cli_unknown_format("convert", v);
             c->ro.format = bad ? PL_FMT_AUTO : (enum pl_format)k;
         } else if (arg_value(a, "--utf8", &v, &bad)) {
             if (!bad && strcmp(v, "repair") && strcmp(v, "reject"))

@@ -18,12 +18,8 @@ static const char HELP[] =
     "\n"
     "options:\n"
     "  --json               one JSON object per input instead\n"
-    "  --format F           force the input format: unified, sgd,\n"
-    "                       clinc150, csv, tsv, openai, sharegpt,\n"
-    "                       parlai_jsonl, fasttext, parlai_text,\n"
-    "                       rasa_yaml, rasa_md, multiwoz, snips, nlupp,\n"
-    "                       hwu64, rasa_json, transcript, whatsapp, irc,\n"
-    "                       telegram, slack, discord\n"
+    "  --format F           force the input format (default: detect);\n"
+    "                       'parlance formats' lists the names\n"
     CLI_COLUMNS_HELP
     CLI_EXPORT_HELP;
 
@@ -191,7 +187,7 @@ int cmd_stats(struct args *a)
         } else if (arg_value(a, "--format", &v, &bad)) {
             if (bad || (k = pl_format_parse(v)) < 0)
                 return bad ? EXIT_USAGE
-                           : cli_usage("stats", "unknown format \"%s\"", v);
+                           : cli_unknown_format("stats", v);
             ro.format = (enum pl_format)k;
         } else if (arg_columns(a, &ro, &bad)) {
             if (bad)

@@ -25,12 +25,8 @@ static const char HELP[] =
     "\n"
     "options:\n"
     "  --source-format F, --target-format F\n"
-    "                       force a format: unified, sgd, clinc150, csv,\n"
-    "                       tsv, openai, sharegpt, parlai_jsonl, fasttext,\n"
-    "                       parlai_text, rasa_yaml, rasa_md, multiwoz,\n"
-    "                       snips, nlupp, hwu64, rasa_json, transcript,\n"
-    "                       whatsapp, irc, telegram, slack, discord\n"
-    "                       (default: detect)\n"
+    "                       force a format (default: detect);\n"
+    "                       'parlance formats' lists the names\n"
     CLI_COLUMNS_HELP
     "                       (the column options apply to both corpora)\n"
     "  --seed N             seed for weights, shuffling, splits (13)\n"
@@ -69,12 +65,7 @@ static int parse_format(const char *v, enum pl_format *f)
     int k = pl_format_parse(v);
 
     if (k < 0)
-        return cli_usage("transfer", "unknown format \"%s\" (expected "
-                         "unified, sgd, clinc150, csv, tsv, openai, "
-                         "sharegpt, parlai_jsonl, fasttext, parlai_text, "
-                         "rasa_yaml, rasa_md, multiwoz, snips, nlupp, "
-                         "hwu64, rasa_json, transcript, whatsapp, irc, "
-                         "telegram, slack or discord)", v);
+        return cli_unknown_format("transfer", v);
     *f = (enum pl_format)k;
     return 0;
 }

@@ -17,6 +17,7 @@ static const char USAGE[] =
     "  convert    read any supported log format, write unified JSONL\n"
     "  stats      what a corpus holds: format, dialogues, turns, labels\n"
     "  report     render a saved report.json as Markdown\n"
+    "  formats    list the formats parlance reads\n"
     "\n"
     "'parlance COMMAND --help' describes a command. Exit status: 0 done,\n"
     "1 bad or unusable data, 2 wrong usage.\n";
@@ -31,6 +32,7 @@ static const struct command COMMANDS[] = {
     { "convert", cmd_convert },
     { "stats", cmd_stats },
     { "report", cmd_report },
+    { "formats", cmd_formats },
 };
 
 int main(int argc, char **argv)
