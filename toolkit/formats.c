@@ -963,6 +963,10 @@ static int is_aux_name(const char *path)
                                          "valListFile.txt",
                                          "testListFile.txt",
                                          "dialog_acts.json",
+                                         "users.json", "channels.json",
+                                         "groups.json", "dms.json",
+                                         "mpims.json",
+                                         "integration_logs.json",
                                          "dialogue_acts.json",
                                          "ontology.json" };
     const char *base = strrchr(path, '/');

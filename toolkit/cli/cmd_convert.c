@@ -36,7 +36,8 @@ static const char HELP[] =
     CLI_COLUMNS_HELP
     "  --utf8 repair|reject invalid UTF-8 in a record: repair (default) or\n"
     "                       reject the record\n"
-    "  --strict             stop at the first bad record (exit 1)\n"
+    "  --strict             stop at the first bad record (exit 1); invalid\n"
+    "                       UTF-8 then counts as bad, not repaired\n"
     "  -q, --quiet          no summary\n"
     CLI_EXPORT_HELP;
 
@@ -103,6 +104,7 @@ static int parse_to(const char *v, enum pl_format *to)
 
 static int parse(struct args *a, struct conv *c)
 {
+    int strict_utf8 = 0;
     const char *v;
     int bad = 0, k;
 
@@ -138,6 +140,7 @@ static int parse(struct args *a, struct conv *c)
             continue;
         } else if (arg_flag(a, "--strict")) {
             c->ro.strict = 1;
+            strict_utf8 = 1;
         } else if (arg_flag(a, "-q") || arg_flag(a, "--quiet")) {
             c->quiet = 1;
         } else if (s[0] == '-' && s[1]) {
@@ -150,6 +153,8 @@ static int parse(struct args *a, struct conv *c)
     }
     if (bad)
         return EXIT_USAGE;
+    if (strict_utf8)
+        c->ro.utf8 = PL_UTF8_REJECT;
     if (c->n_inputs == 0)
         return cli_usage("convert", "no input given");
     return EXIT_OK;
