@@ -6,80 +6,118 @@
 #ifndef PARLANCE_TESTS_READ_UTIL_H
 #define PARLANCE_TESTS_READ_UTIL_H
 
+#ifndef TMP_NAME
 #define TMP_NAME "parlance-read"
+#endif
 #include "tmp_files.h"
 #include "check.h"
 #include "parlance/formats.h"
 
+#define FFFD "\xEF\xBF\xBD"
+
 /* ---- log messages -------------------------------------------------- */
 
-static char ru_log[8192];
+/* Every message kept since capture began, the last one, and how many. */
+static char log_seen[8192];
+static char log_last[1024];
+static int log_count;
+static int log_on;
 
-static inline void ru_log_fn(enum pl_log_level lvl, const char *msg, void *ctx)
+static inline void log_to_buf(enum pl_log_level lvl, const char *msg,
+                              void *ctx)
 {
-    size_t used = strlen(ru_log);
+    size_t used = strlen(log_seen);
 
     (void)ctx;
-    if (lvl <= PL_LOG_WARN)
-        snprintf(ru_log + used, sizeof ru_log - used, "%s\n", msg);
+    (void)lvl;
+    if (used < sizeof log_seen)
+        snprintf(log_seen + used, sizeof log_seen - used, "%s\n", msg);
+    snprintf(log_last, sizeof log_last, "%s", msg);
+    log_count++;
+}
+
+/* Collect log messages up to level (emptying what was kept), or stop
+ * collecting (what was kept stays). While on, read_with leaves the log
+ * alone; otherwise each read_with keeps its own warnings. */
+static inline void log_capture(int on, enum pl_log_level level)
+{
+    log_on = on;
+    if (on) {
+        log_seen[0] = '\0';
+        log_last[0] = '\0';
+        log_count = 0;
+        pl_log_set(log_to_buf, NULL, level);
+    } else {
+        pl_log_set(NULL, NULL, PL_LOG_WARN);
+    }
 }
 
 /* ---- reading into a corpus ------------------------------------------ */
 
-#define RU_MAX_REJ 16
+#define MAX_REJ 16
 
+/* A read: the corpus, its counts and status, and for the first MAX_REJ
+ * rejects the formatted message, status, raw length and raw start. */
 struct got {
     struct pl_corpus *c;
     enum pl_status status;
     struct pl_error err;
     struct pl_read_stats st;
     int n_rej;
-    char rej[RU_MAX_REJ][700];
-    enum pl_status rej_status[RU_MAX_REJ];
-    char raw[RU_MAX_REJ][200];
+    char rej[MAX_REJ][700];
+    enum pl_status rej_status[MAX_REJ];
+    size_t rej_len[MAX_REJ];
+    char raw[MAX_REJ][200];
 };
 
-static inline void ru_on_reject(const struct pl_reject *r, void *ctx)
+static inline void on_reject(const struct pl_reject *r, void *ctx)
 {
     struct got *g = ctx;
 
-    if (g->n_rej < RU_MAX_REJ) {
+    if (g->n_rej < MAX_REJ) {
         pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
         g->rej_status[g->n_rej] = r->why->status;
+        g->rej_len[g->n_rej] = r->raw_len;
         snprintf(g->raw[g->n_rej], sizeof g->raw[0], "%.*s",
                  (int)(r->raw_len < 199 ? r->raw_len : 199), r->raw);
     }
     g->n_rej++;
 }
 
-/* Read path with base options (NULL: defaults), log warnings into
- * ru_log, and check that the counts add up. */
+/* Read path with base options (NULL: defaults) and check that the counts
+ * add up. Unless log_capture is on, warnings go to log_seen. */
 static inline void read_with(struct got *g, const char *path,
-                      const struct pl_read_opts *base)
+                             const struct pl_read_opts *base)
 {
     struct pl_read_opts o;
+    int own_log = !log_on;
 
     if (base)
         o = *base;
     else
         pl_read_opts_default(&o);
     memset(g, 0, sizeof *g);
-    o.on_reject = ru_on_reject;
+    o.on_reject = on_reject;
     o.reject_ctx = g;
-    ru_log[0] = '\0';
-    pl_log_set(ru_log_fn, NULL, PL_LOG_WARN);
+    if (own_log)
+        log_capture(1, PL_LOG_WARN);
     g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
-    pl_log_set(NULL, NULL, PL_LOG_WARN);
+    if (own_log)
+        log_capture(0, PL_LOG_WARN);
     CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
     CHECK_INT(g->st.rejected, g->n_rej);
     if (g->c)
         CHECK_INT(g->c->n_dialogues, g->st.kept);
 }
 
+/* The read worked and there is a corpus to look at. */
 static inline int read_ok(const struct got *g)
 {
+    char msg[1200];
+
     if (g->status != PL_OK)
-        fprintf(stderr, "  read failed: %s\n", g->err.message);
+        fprintf(stderr, "  read failed: %s\n",
+                pl_error_format(&g->err, msg, sizeof msg));
     return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
 }
 
@@ -87,6 +125,25 @@ static inline void got_free(struct got *g)
 {
     pl_corpus_free(g->c);
     g->c = NULL;
+}
+
+/* The dialogue with this id, or NULL. */
+static inline struct pl_dialogue *find(const struct got *g, const char *id)
+{
+    for (size_t i = 0; g->c && i < g->c->n_dialogues; i++)
+        if (!strcmp(g->c->dialogues[i].id, id))
+            return &g->c->dialogues[i];
+    fprintf(stderr, "  no dialogue \"%s\"\n", id);
+    return NULL;
+}
+
+static inline long count_turns(const struct pl_corpus *c)
+{
+    long n = 0;
+
+    for (size_t i = 0; c && i < c->n_dialogues; i++)
+        n += (long)c->dialogues[i].n_turns;
+    return n;
 }
 
 static inline int has(const char *hay, const char *needle)

@@ -8,86 +8,9 @@
 #define PARLANCE_TESTS_TASKDATA_CHECK_H
 
 #define TMP_NAME "parlance-td"
-#include "tmp_files.h"
+#include "read_util.h"
 #include <strings.h>
 #include <unistd.h>
-
-#include "check.h"
-#include "parlance/formats.h"
-
-#define FFFD "\xEF\xBF\xBD"
-
-/* ---- log lines -------------------------------------------------------- */
-
-static char log_seen[8192];
-
-static inline void log_to_buf(enum pl_log_level lvl, const char *msg,
-                              void *ctx)
-{
-    size_t used = strlen(log_seen);
-
-    (void)ctx;
-    (void)lvl;
-    snprintf(log_seen + used, sizeof log_seen - used, "%s\n", msg);
-}
-
-/* Collect log lines up to level into log_seen (emptied first), or stop
- * collecting (log_seen is kept). */
-static inline void log_capture(int on, enum pl_log_level level)
-{
-    if (on) {
-        log_seen[0] = '\0';
-        pl_log_set(log_to_buf, NULL, level);
-    } else {
-        pl_log_set(NULL, NULL, PL_LOG_WARN);
-    }
-}
-
-/* ---- reading into a corpus, collecting rejects ---------------------- */
-
-#define MAX_REJ 16
-
-struct got {
-    struct pl_corpus *c;
-    enum pl_status status;
-    struct pl_error err;
-    struct pl_read_stats st;
-    int n_rej;
-    char rej[MAX_REJ][700];
-    enum pl_status rej_status[MAX_REJ];
-    size_t rej_len[MAX_REJ];
-};
-
-static inline void on_reject(const struct pl_reject *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_rej < MAX_REJ) {
-        pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
-        g->rej_status[g->n_rej] = r->why->status;
-        g->rej_len[g->n_rej] = r->raw_len;
-    }
-    g->n_rej++;
-}
-
-static inline void read_with(struct got *g, const char *path,
-                      const struct pl_read_opts *base)
-{
-    struct pl_read_opts o;
-
-    if (base)
-        o = *base;
-    else
-        pl_read_opts_default(&o);
-    memset(g, 0, sizeof *g);
-    o.on_reject = on_reject;
-    o.reject_ctx = g;
-    g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
-    CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
-    CHECK_INT(g->st.rejected, g->n_rej);
-    if (g->c)
-        CHECK_INT(g->c->n_dialogues, g->st.kept);
-}
 
 /* Read with one option changed from the defaults. */
 static inline void read_utf8(struct got *g, const char *path,
@@ -98,43 +21,6 @@ static inline void read_utf8(struct got *g, const char *path,
     pl_read_opts_default(&o);
     o.utf8 = p;
     read_with(g, path, &o);
-}
-
-static inline int read_ok(const struct got *g)
-{
-    if (g->status != PL_OK)
-        fprintf(stderr, "  read failed: %s\n", g->err.message);
-    return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
-}
-
-static inline void got_free(struct got *g)
-{
-    pl_corpus_free(g->c);
-    g->c = NULL;
-}
-
-static inline struct pl_dialogue *find(const struct got *g,
-                                       const char *id)
-{
-    for (size_t i = 0; g->c && i < g->c->n_dialogues; i++)
-        if (!strcmp(g->c->dialogues[i].id, id))
-            return &g->c->dialogues[i];
-    fprintf(stderr, "  no dialogue \"%s\"\n", id);
-    return NULL;
-}
-
-static inline int has(const char *hay, const char *needle)
-{
-    if (hay && needle && strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  \"%s\"\n  does not contain \"%s\"\n",
-            hay ? hay : "(null)", needle ? needle : "(null)");
-    return 0;
-}
-
-static inline const char *meta_str(const json_t *meta, const char *key)
-{
-    return json_string_value(json_object_get(meta, key));
 }
 
 /* The text a span covers, in buf. */
@@ -166,15 +52,6 @@ static inline long bad_spans(const struct pl_corpus *c)
             }
         }
     return bad;
-}
-
-static inline long count_turns(const struct pl_corpus *c)
-{
-    long n = 0;
-
-    for (size_t i = 0; c && i < c->n_dialogues; i++)
-        n += (long)c->dialogues[i].n_turns;
-    return n;
 }
 
 static inline long count_split(const struct pl_corpus *c,

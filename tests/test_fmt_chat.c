@@ -8,73 +8,8 @@
  * gives (skipped when absent), and small written and damaged inputs.
  */
 #define TMP_NAME "parlance-chat"
-#include "tmp_files.h"
+#include "read_util.h"
 #include <unistd.h>
-
-#include "check.h"
-#include "parlance/formats.h"
-
-#define FFFD "\xEF\xBF\xBD"
-
-/* ---- reading, rejects and warnings ------------------------------------ */
-
-#define MAX_REJ 16
-
-struct got {
-    struct pl_corpus *c;
-    enum pl_status status;
-    struct pl_error err;
-    struct pl_read_stats st;
-    int n_rej;
-    char rej[MAX_REJ][600];
-    enum pl_status rej_status[MAX_REJ];
-};
-
-static char log_seen[8192];
-
-static void log_to_buf(enum pl_log_level lvl, const char *msg, void *ctx)
-{
-    size_t used = strlen(log_seen);
-
-    (void)ctx;
-    if (lvl <= PL_LOG_WARN && used < sizeof log_seen)
-        snprintf(log_seen + used, sizeof log_seen - used, "%s\n", msg);
-}
-
-static void on_reject(const struct pl_reject *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_rej < MAX_REJ) {
-        pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
-        g->rej_status[g->n_rej] = r->why->status;
-    }
-    g->n_rej++;
-}
-
-/* Read path (with options base, or the defaults) into g; warnings go to
- * log_seen. Checks that kept + rejected == read. */
-static void read_with(struct got *g, const char *path,
-                      const struct pl_read_opts *base)
-{
-    struct pl_read_opts o;
-
-    if (base)
-        o = *base;
-    else
-        pl_read_opts_default(&o);
-    memset(g, 0, sizeof *g);
-    o.on_reject = on_reject;
-    o.reject_ctx = g;
-    log_seen[0] = '\0';
-    pl_log_set(log_to_buf, NULL, PL_LOG_WARN);
-    g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
-    pl_log_set(NULL, NULL, PL_LOG_WARN);
-    CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
-    CHECK_INT(g->st.rejected, g->n_rej);
-    if (g->c)
-        CHECK_INT(g->c->n_dialogues, g->st.kept);
-}
 
 static void read_as(struct got *g, const char *path, enum pl_format f)
 {
@@ -83,31 +18,6 @@ static void read_as(struct got *g, const char *path, enum pl_format f)
     pl_read_opts_default(&o);
     o.format = f;
     read_with(g, path, &o);
-}
-
-static int read_ok(const struct got *g)
-{
-    return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
-}
-
-static void got_free(struct got *g)
-{
-    pl_corpus_free(g->c);
-    g->c = NULL;
-}
-
-static int has(const char *hay, const char *needle)
-{
-    if (hay && needle && strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  \"%s\"\n  does not contain \"%s\"\n",
-            hay ? hay : "(null)", needle ? needle : "(null)");
-    return 0;
-}
-
-static const char *meta_str(const json_t *meta, const char *key)
-{
-    return json_string_value(json_object_get(meta, key));
 }
 
 static long meta_int(const json_t *meta, const char *key)
@@ -120,15 +30,6 @@ static long meta_int(const json_t *meta, const char *key)
 static struct pl_dialogue *dlg(const struct got *g, size_t i)
 {
     return g->c && i < g->c->n_dialogues ? &g->c->dialogues[i] : NULL;
-}
-
-static long count_turns(const struct pl_corpus *c)
-{
-    long n = 0;
-
-    for (size_t i = 0; c && i < c->n_dialogues; i++)
-        n += (long)c->dialogues[i].n_turns;
-    return n;
 }
 
 static long count_role(const struct pl_corpus *c, enum pl_role r)

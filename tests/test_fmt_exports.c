@@ -9,146 +9,20 @@
  * boundaries on silences and sizes, sniffing that leaves prose and
  * key-value files alone, and byte-identical unified round trips.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
+#define TMP_NAME "parlance-exp"
+#include "read_util.h"
 #include <unistd.h>
 
-#include "check.h"
 #include "export_impl.h"
 
-#define FFFD "\xEF\xBF\xBD"
 #define NNBSP "\xE2\x80\xAF"
 #define NBSP "\xC2\xA0"
 #define THIN "\xE2\x80\x89"
 #define LRM "\xE2\x80\x8E"
 #define BOM "\xEF\xBB\xBF"
 
-/* ---- temporary files ------------------------------------------------ */
-
-static char tmp_root[64];
-
-static void tmp_setup(void)
-{
-    snprintf(tmp_root, sizeof tmp_root, "/tmp/parlance-exp-XXXXXX");
-    if (!mkdtemp(tmp_root)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag,
-                    struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static void tmp_cleanup(void)
-{
-    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tpath(const char *rel)
-{
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-
-    snprintf(b, 512, "%s/%s", tmp_root, rel);
-    return b;
-}
-
-static const char *put_file(const char *rel, const char *data, size_t n)
-{
-    const char *p = tpath(rel);
-    char dir[512];
-    FILE *fp;
-
-    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-        snprintf(dir, sizeof dir, "%s/%.*s", tmp_root, (int)(s - rel), rel);
-        mkdir(dir, 0700);
-    }
-    fp = fopen(p, "wb");
-    if (!fp || fwrite(data, 1, n, fp) != n) {
-        perror(p);
-        exit(2);
-    }
-    fclose(fp);
-    return p;
-}
-
-#define PUT(rel, lit) put_file((rel), (lit), sizeof(lit) - 1)
-
-/* ---- reading into a corpus ------------------------------------------ */
-
-#define MAX_REJ 16
-
-struct got {
-    struct pl_corpus *c;
-    enum pl_status status;
-    struct pl_error err;
-    struct pl_read_stats st;
-    int n_rej;
-    char rej[MAX_REJ][700];
-    enum pl_status rej_status[MAX_REJ];
-    char rej_raw[MAX_REJ][200];
-};
-
-static void on_reject(const struct pl_reject *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_rej < MAX_REJ) {
-        pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
-        g->rej_status[g->n_rej] = r->why->status;
-        snprintf(g->rej_raw[g->n_rej], sizeof g->rej_raw[0], "%.*s",
-                 (int)(r->raw_len < 199 ? r->raw_len : 199), r->raw);
-    }
-    g->n_rej++;
-}
-
-static void read_with(struct got *g, const char *path,
-                      const struct pl_read_opts *base)
-{
-    struct pl_read_opts o;
-
-    if (base)
-        o = *base;
-    else
-        pl_read_opts_default(&o);
-    memset(g, 0, sizeof *g);
-    o.on_reject = on_reject;
-    o.reject_ctx = g;
-    g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
-    CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
-    CHECK_INT(g->st.rejected, g->n_rej);
-    if (g->c)
-        CHECK_INT(g->c->n_dialogues, g->st.kept);
-}
-
-static int read_ok(const struct got *g)
-{
-    char msg[1200];
-
-    if (g->status != PL_OK)
-        fprintf(stderr, "  read failed: %s\n",
-                pl_error_format(&g->err, msg, sizeof msg));
-    return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
-}
-
-static void got_free(struct got *g)
-{
-    pl_corpus_free(g->c);
-    g->c = NULL;
-}
-
 /* Turn k counted across all dialogues, or NULL. */
-static struct pl_turn *turn_at(const struct got *g, size_t k)
+static struct pl_turn *nth_turn(const struct got *g, size_t k)
 {
     for (size_t i = 0; g->c && i < g->c->n_dialogues; i++) {
         if (k < g->c->dialogues[i].n_turns)
@@ -167,20 +41,6 @@ static size_t all_turns(const struct got *g)
     return n;
 }
 
-static int has(const char *hay, const char *needle)
-{
-    if (hay && needle && strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  \"%s\"\n  does not contain \"%s\"\n",
-            hay ? hay : "(null)", needle ? needle : "(null)");
-    return 0;
-}
-
-static const char *meta_str(const json_t *meta, const char *key)
-{
-    return json_string_value(json_object_get(meta, key));
-}
-
 static long long meta_int(const json_t *meta, const char *key)
 {
     json_t *v = json_object_get(meta, key);
@@ -194,7 +54,7 @@ static int meta_true(const json_t *meta, const char *key)
 }
 
 /* Every dialogue writes, reads back and writes again to the same bytes. */
-static void check_round_trip(const struct got *g)
+static void got_round_trip(const struct got *g)
 {
     for (size_t i = 0; g->c && i < g->c->n_dialogues; i++) {
         char *one = pl_dialogue_to_json(&g->c->dialogues[i]), *two = NULL;
@@ -280,7 +140,7 @@ static void test_transcript(void)
     CHECK_STR(t->speaker, "Dana (supervisor)");
     CHECK_INT(t->role, PL_ROLE_OTHER);
     CHECK(json_object_get(d->turns[0].meta, "gap_seconds") == NULL);
-    check_round_trip(&g);
+    got_round_trip(&g);
     got_free(&g);
 }
 
@@ -292,17 +152,17 @@ static void test_transcript_bom_crlf(void)
     read_with(&g, PUT("tr/c.txt", BOM "Dana: hi\nOmar: hey\n"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
         CHECK_STR(g.c->format, "transcript");
-        CHECK_STR(turn_at(&g, 0)->speaker, "Dana");
-        CHECK_STR(turn_at(&g, 1)->text, "hey");
+        CHECK_STR(nth_turn(&g, 0)->speaker, "Dana");
+        CHECK_STR(nth_turn(&g, 1)->text, "hey");
     }
     got_free(&g);
     read_with(&g, PUT("tr/crlf.txt", "User: one\r\ntwo\r\nAgent: three\r\n"
                       "User: ok\r\n\r\nUser: four\r\n"), NULL);
     if (read_ok(&g) && CHECK_INT(g.c->n_dialogues, 2)) {
         CHECK_STR(g.c->format, "transcript");
-        CHECK_STR(turn_at(&g, 0)->text, "one\ntwo");
-        CHECK_STR(turn_at(&g, 1)->text, "three");
-        CHECK_STR(turn_at(&g, 3)->text, "four");
+        CHECK_STR(nth_turn(&g, 0)->text, "one\ntwo");
+        CHECK_STR(nth_turn(&g, 1)->text, "three");
+        CHECK_STR(nth_turn(&g, 3)->text, "four");
     }
     got_free(&g);
 }
@@ -328,7 +188,7 @@ static void test_transcript_damaged(void)
                   "\"25:61\""));
         CHECK_INT(g.st.utf8_repaired, 1);
         CHECK_INT(all_turns(&g), 6);
-        CHECK_STR(turn_at(&g, 5)->text, "caf" FFFD " au lait");
+        CHECK_STR(nth_turn(&g, 5)->text, "caf" FFFD " au lait");
     }
     got_free(&g);
     pl_read_opts_default(&o);
@@ -364,20 +224,20 @@ static void test_transcript_roles(void)
     o.format = PL_FMT_TRANSCRIPT;
     read_with(&g, tpath("tr/names.txt"), &o);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 6)) {
-        CHECK_INT(turn_at(&g, 0)->role, PL_ROLE_OTHER);
-        CHECK_INT(turn_at(&g, 1)->role, PL_ROLE_AGENT);
-        CHECK_INT(turn_at(&g, 3)->role, PL_ROLE_AGENT);
-        CHECK_INT(turn_at(&g, 4)->role, PL_ROLE_USER);
-        CHECK_INT(turn_at(&g, 5)->role, PL_ROLE_AGENT);
+        CHECK_INT(nth_turn(&g, 0)->role, PL_ROLE_OTHER);
+        CHECK_INT(nth_turn(&g, 1)->role, PL_ROLE_AGENT);
+        CHECK_INT(nth_turn(&g, 3)->role, PL_ROLE_AGENT);
+        CHECK_INT(nth_turn(&g, 4)->role, PL_ROLE_USER);
+        CHECK_INT(nth_turn(&g, 5)->role, PL_ROLE_AGENT);
     }
     got_free(&g);
     o.speaker_roles = "dana = user, HelpBot=other,*=agent";
     read_with(&g, tpath("tr/names.txt"), &o);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 6)) {
-        CHECK_INT(turn_at(&g, 0)->role, PL_ROLE_USER);
-        CHECK_STR(turn_at(&g, 0)->speaker, "Dana");
-        CHECK_INT(turn_at(&g, 3)->role, PL_ROLE_OTHER);
-        CHECK_INT(turn_at(&g, 4)->role, PL_ROLE_AGENT);
+        CHECK_INT(nth_turn(&g, 0)->role, PL_ROLE_USER);
+        CHECK_STR(nth_turn(&g, 0)->speaker, "Dana");
+        CHECK_INT(nth_turn(&g, 3)->role, PL_ROLE_OTHER);
+        CHECK_INT(nth_turn(&g, 4)->role, PL_ROLE_AGENT);
     }
     got_free(&g);
 }
@@ -412,7 +272,7 @@ static void case11_with(const char *sp, const char *name)
         !CHECK_INT(all_turns(&g), 4))
         goto done;
     for (size_t i = 0; i < 4; i++) {
-        struct pl_turn *t = turn_at(&g, i);
+        struct pl_turn *t = nth_turn(&g, i);
 
         CHECK_STR(t->timestamp, want[i][0]);
         CHECK_STR(t->speaker, want[i][1]);
@@ -422,9 +282,9 @@ static void case11_with(const char *sp, const char *name)
     CHECK_STR(meta_str(g.c->dialogues[0].meta, "date_order"), "MDY");
     CHECK(json_object_get(g.c->dialogues[0].meta, "date_order_guessed") ==
           NULL);
-    CHECK_INT(meta_int(turn_at(&g, 2)->meta, "gap_seconds"), 10980);
-    CHECK(meta_true(turn_at(&g, 1)->meta, "speaker_change"));
-    check_round_trip(&g);
+    CHECK_INT(meta_int(nth_turn(&g, 2)->meta, "gap_seconds"), 10980);
+    CHECK(meta_true(nth_turn(&g, 1)->meta, "speaker_change"));
+    got_round_trip(&g);
 done:
     got_free(&g);
 }
@@ -494,24 +354,24 @@ static void test_whatsapp_ios(void)
     CHECK_STR(g.c->format, "whatsapp");
     CHECK_INT(g.c->n_dialogues, 2);
     CHECK_STR(meta_str(g.c->dialogues[0].meta, "date_order"), "DMY");
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(meta_str(t->meta, "event"), "encryption");
     CHECK_STR(t->timestamp, "2024-03-12T09:58:12");
-    t = turn_at(&g, 1);
+    t = nth_turn(&g, 1);
     CHECK_STR(t->speaker, "Dana Reyes");
     CHECK_INT(t->role, PL_ROLE_OTHER);
     CHECK_STR(t->text, "Flights are booked!\nDeparture 07:40 from gate B\n"
               "\nBring snacks");
     CHECK_INT(meta_int(t->meta, "gap_seconds"), 1011);
-    t = turn_at(&g, 2);
+    t = nth_turn(&g, 2);
     CHECK_STR(t->speaker, "Omar Haddad");
     CHECK_INT(t->origin.line, 6);
     CHECK_STR(meta_str(t->meta, "media"), "image");
-    CHECK_STR(meta_str(turn_at(&g, 3)->meta, "media"), "attached");
-    CHECK(meta_true(turn_at(&g, 4)->meta, "deleted"));
-    CHECK(meta_true(turn_at(&g, 5)->meta, "edited"));
-    check_round_trip(&g);
+    CHECK_STR(meta_str(nth_turn(&g, 3)->meta, "media"), "attached");
+    CHECK(meta_true(nth_turn(&g, 4)->meta, "deleted"));
+    CHECK(meta_true(nth_turn(&g, 5)->meta, "edited"));
+    got_round_trip(&g);
 done:
     got_free(&g);
 }
@@ -542,26 +402,26 @@ static void test_whatsapp_android(void)
     CHECK_INT(g.st.rejected, 2);
     CHECK(has(g.rej[0], "wa/de.txt:6:1: expected a valid date and time "
               "(DMY), found \"31.02.24, 10:21\""));
-    CHECK(has(g.rej_raw[0], "Datum kaputt\nfortgesetzt\n"));
+    CHECK(has(g.raw[0], "Datum kaputt\nfortgesetzt\n"));
     CHECK(has(g.rej[1], "wa/de.txt:9:1: expected a valid date"));
     if (!CHECK_INT(all_turns(&g), 7))
         goto done;
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(t->speaker, "");
     CHECK_STR(meta_str(t->meta, "event"), "notice");
-    CHECK_STR(meta_str(turn_at(&g, 3)->meta, "media"), "omitted");
-    t = turn_at(&g, 4);
+    CHECK_STR(meta_str(nth_turn(&g, 3)->meta, "media"), "omitted");
+    t = nth_turn(&g, 4);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(meta_str(t->meta, "event"), "join");
-    t = turn_at(&g, 5);
+    t = nth_turn(&g, 5);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(t->text, "Lena changed the subject from \"Kuchen\" to "
               "\"Kuchen: Teil 2\"");
     CHECK_STR(meta_str(t->meta, "event"), "subject");
-    CHECK_STR(turn_at(&g, 6)->timestamp, "2024-02-29T10:24:00");
+    CHECK_STR(nth_turn(&g, 6)->timestamp, "2024-02-29T10:24:00");
     /* A line cut short is text of the message above it. */
-    CHECK_STR(turn_at(&g, 6)->text, "Schalttag\n13.03.24, 10:2");
+    CHECK_STR(nth_turn(&g, 6)->text, "Schalttag\n13.03.24, 10:2");
 done:
     got_free(&g);
 }
@@ -587,9 +447,9 @@ static void test_whatsapp_clocks(void)
                       "15/3/24, 12:30" NBSP "p." NBSP "m. - Ana: comemos\n"),
               NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 3)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-03-14T21:05:00");
-        CHECK_STR(turn_at(&g, 1)->timestamp, "2024-03-14T00:01:00");
-        CHECK_STR(turn_at(&g, 2)->timestamp, "2024-03-15T12:30:00");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-03-14T21:05:00");
+        CHECK_STR(nth_turn(&g, 1)->timestamp, "2024-03-14T00:01:00");
+        CHECK_STR(nth_turn(&g, 2)->timestamp, "2024-03-15T12:30:00");
     }
     got_free(&g);
     /* Year first; "am"/"pm" in lower case (India). */
@@ -597,7 +457,7 @@ static void test_whatsapp_clocks(void)
                       "2024-03-14 21:05 - Sara: hej\n"
                       "2024-03-14 21:06 - Nils: hej hej\n"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
-        CHECK_STR(turn_at(&g, 1)->timestamp, "2024-03-14T21:06:00");
+        CHECK_STR(nth_turn(&g, 1)->timestamp, "2024-03-14T21:06:00");
         CHECK_STR(meta_str(g.c->dialogues[0].meta, "date_order"), "YMD");
     }
     got_free(&g);
@@ -605,13 +465,15 @@ static void test_whatsapp_clocks(void)
      * suggest the US order, lower case the day-first one. */
     PUT("wa/us.txt", "3/4/24, 9:05 AM - Kim: hi\n3/4/24, 9:06 AM - Lee: "
         "hey\n");
+    log_on = 1; /* keep this handler through read_with */
     pl_log_set(keep_warning, NULL, PL_LOG_WARN);
     read_with(&g, tpath("wa/us.txt"), NULL);
     pl_log_set(NULL, NULL, PL_LOG_ERROR);
+    log_on = 0;
     CHECK(has(last_warning, "wa/us.txt: no date tells day from month; "
               "read as month/day"));
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-03-04T09:05:00");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-03-04T09:05:00");
         CHECK(meta_true(g.c->dialogues[0].meta, "date_order_guessed"));
         CHECK_STR(meta_str(g.c->dialogues[0].meta, "date_order"), "MDY");
     }
@@ -619,8 +481,8 @@ static void test_whatsapp_clocks(void)
     read_with(&g, PUT("wa/in.txt", "3/4/24, 9:05 am - Ravi: hi\n"
                       "3/4/24, 9:06 pm - Asha: hey\n"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-04-03T09:05:00");
-        CHECK_STR(turn_at(&g, 1)->timestamp, "2024-04-03T21:06:00");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-04-03T09:05:00");
+        CHECK_STR(nth_turn(&g, 1)->timestamp, "2024-04-03T21:06:00");
         CHECK(meta_true(g.c->dialogues[0].meta, "date_order_guessed"));
     }
     got_free(&g);
@@ -629,7 +491,7 @@ static void test_whatsapp_clocks(void)
     o.date_order = "dmy";
     read_with(&g, tpath("wa/us.txt"), &o);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-04-03T09:05:00");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-04-03T09:05:00");
         CHECK(json_object_get(g.c->dialogues[0].meta,
                               "date_order_guessed") == NULL);
     }
@@ -640,7 +502,7 @@ static void test_whatsapp_clocks(void)
                       "20/02/2024, 10:00 - A: z\n"
                       "21/02/2024, 0:30 AM - B: w\n"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 3)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-02-01T10:00:00");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-02-01T10:00:00");
         CHECK_INT(g.st.rejected, 1);
     }
     got_free(&g);
@@ -655,7 +517,7 @@ static void test_whatsapp_utf8(void)
         "and more\n12/03/2024, 10:16 - Omar: fine\n");
     read_with(&g, tpath("wa/bad.txt"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 2)) {
-        CHECK_STR(turn_at(&g, 0)->text, "caf" FFFD "\nand more");
+        CHECK_STR(nth_turn(&g, 0)->text, "caf" FFFD "\nand more");
         CHECK_INT(g.st.utf8_repaired, 1);
     }
     got_free(&g);
@@ -663,9 +525,9 @@ static void test_whatsapp_utf8(void)
     o.utf8 = PL_UTF8_REJECT;
     read_with(&g, tpath("wa/bad.txt"), &o);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 1)) {
-        CHECK_STR(turn_at(&g, 0)->text, "fine");
+        CHECK_STR(nth_turn(&g, 0)->text, "fine");
         CHECK(has(g.rej[0], "wa/bad.txt:1:30: expected valid UTF-8"));
-        CHECK(has(g.rej_raw[0], "and more\n"));
+        CHECK(has(g.raw[0], "and more\n"));
     }
     got_free(&g);
 }
@@ -697,33 +559,33 @@ static void test_irc_irssi(void)
     CHECK_STR(g.c->format, "irc");
     CHECK_INT(g.st.rejected, 0);
     CHECK_INT(g.c->n_dialogues, 2);
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_STR(t->speaker, "dana");
     CHECK_STR(t->text, "has anyone tried the 2.4 release?");
     CHECK_STR(t->timestamp, "2024-03-12T10:01:00");
     CHECK_INT(t->origin.line, 2);
-    t = turn_at(&g, 1);
+    t = nth_turn(&g, 1);
     CHECK_STR(t->speaker, "omar");
     CHECK_STR(meta_str(t->extra, "mode"), "@");
-    t = turn_at(&g, 2);
+    t = nth_turn(&g, 2);
     CHECK_STR(t->text, "waves");
     CHECK(meta_true(t->meta, "action"));
-    t = turn_at(&g, 3);
+    t = nth_turn(&g, 3);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(t->speaker, "");
     CHECK_STR(meta_str(t->meta, "event"), "join");
     CHECK_STR(meta_str(t->meta, "nick"), "lee");
     CHECK_STR(t->text, "lee [~lee@host.example] has joined #help");
-    CHECK_STR(meta_str(turn_at(&g, 4)->meta, "event"), "nick");
-    CHECK_STR(turn_at(&g, 5)->speaker, "lee");
-    t = turn_at(&g, 6);
+    CHECK_STR(meta_str(nth_turn(&g, 4)->meta, "event"), "nick");
+    CHECK_STR(nth_turn(&g, 5)->speaker, "lee");
+    t = nth_turn(&g, 6);
     CHECK_STR(t->speaker, "NickServ");
     CHECK(meta_true(t->meta, "notice"));
-    t = turn_at(&g, 7);
+    t = nth_turn(&g, 7);
     CHECK_STR(t->timestamp, "2024-03-13T09:10:00");
     CHECK_STR(meta_str(g.c->dialogues[1].meta, "boundary"), "silence");
-    CHECK_STR(meta_str(turn_at(&g, 8)->meta, "event"), "quit");
-    check_round_trip(&g);
+    CHECK_STR(meta_str(nth_turn(&g, 8)->meta, "event"), "quit");
+    got_round_trip(&g);
 done:
     got_free(&g);
 }
@@ -748,11 +610,11 @@ static void test_irc_variants(void)
         CHECK(has(g.rej[0], "found \"garbage line here\""));
         CHECK(has(g.rej[1], "irc/znc.log:5:2: expected a valid time, found "
                   "\"25:00:00\""));
-        CHECK_STR(turn_at(&g, 0)->timestamp, "23:59:01");
-        CHECK_STR(meta_str(turn_at(&g, 2)->meta, "nick"), "cat");
-        CHECK_STR(meta_str(turn_at(&g, 2)->meta, "event"), "join");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "23:59:01");
+        CHECK_STR(meta_str(nth_turn(&g, 2)->meta, "nick"), "cat");
+        CHECK_STR(meta_str(nth_turn(&g, 2)->meta, "event"), "join");
         /* Across midnight: 111 seconds, one dialogue. */
-        CHECK_INT(meta_int(turn_at(&g, 3)->meta, "gap_seconds"), 111);
+        CHECK_INT(meta_int(nth_turn(&g, 3)->meta, "gap_seconds"), 111);
         CHECK_INT(g.c->n_dialogues, 1);
     }
     got_free(&g);
@@ -764,11 +626,11 @@ static void test_irc_variants(void)
                       "2024-03-12 10:05:20\t *\tlee waves\n"
                       "2024-03-12 10:05:30\t@omar\tbye\n"), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 4)) {
-        CHECK_STR(turn_at(&g, 0)->timestamp, "2024-03-12T10:05:00");
-        CHECK_STR(meta_str(turn_at(&g, 1)->meta, "event"), "join");
-        CHECK_STR(turn_at(&g, 2)->speaker, "lee");
-        CHECK_STR(turn_at(&g, 2)->text, "waves");
-        CHECK_STR(turn_at(&g, 3)->speaker, "omar");
+        CHECK_STR(nth_turn(&g, 0)->timestamp, "2024-03-12T10:05:00");
+        CHECK_STR(meta_str(nth_turn(&g, 1)->meta, "event"), "join");
+        CHECK_STR(nth_turn(&g, 2)->speaker, "lee");
+        CHECK_STR(nth_turn(&g, 2)->text, "waves");
+        CHECK_STR(nth_turn(&g, 3)->speaker, "omar");
     }
     got_free(&g);
     /* Splitting can be switched off; CRLF and a BOM are fine. */
@@ -777,8 +639,8 @@ static void test_irc_variants(void)
     read_with(&g, PUT("irc/crlf.log", BOM "[2024-03-12 10:00] <a> one\r\n"
                       "[2024-03-14 10:00] <b> two\r\n"), &o);
     if (read_ok(&g) && CHECK_INT(g.c->n_dialogues, 1)) {
-        CHECK_STR(turn_at(&g, 1)->text, "two");
-        CHECK_INT(meta_int(turn_at(&g, 1)->meta, "gap_seconds"), 172800);
+        CHECK_STR(nth_turn(&g, 1)->text, "two");
+        CHECK_INT(meta_int(nth_turn(&g, 1)->meta, "gap_seconds"), 172800);
     }
     got_free(&g);
     o.split_gap_minutes = 60 * 24;
@@ -862,7 +724,7 @@ static void test_telegram(void)
     CHECK_STR(meta_str(d->meta, "chat_name"), "Lisbon trip");
     CHECK_STR(meta_str(d->meta, "chat_type"), "private_group");
     CHECK_INT(meta_int(d->meta, "chat_id"), 4471203);
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(t->speaker, "Dana Reyes");
     CHECK_STR(meta_str(t->meta, "event"), "create_group");
@@ -870,21 +732,21 @@ static void test_telegram(void)
     CHECK_STR(meta_str(t->extra, "title"), "Lisbon trip");
     CHECK_INT(t->origin.line, 6);
     CHECK_INT(t->origin.column, 3);
-    t = turn_at(&g, 1);
+    t = nth_turn(&g, 1);
     CHECK_STR(t->text, "Flights are booked, see https://example.com/b/123 ");
     CHECK_INT(meta_int(t->meta, "non_text_parts"), 1);
     CHECK_INT(meta_int(t->meta, "message_id"), 2);
     CHECK(json_object_get(t->extra, "text_entities") != NULL);
     CHECK(json_object_get(t->extra, "text") == NULL);
-    t = turn_at(&g, 2);
+    t = nth_turn(&g, 2);
     CHECK_INT(meta_int(t->meta, "reply_to"), 2);
     CHECK_STR(meta_str(t->meta, "media"), "photo");
     CHECK_STR(meta_str(t->extra, "edited"), "2024-03-12T10:17:02");
     CHECK_INT(meta_int(t->meta, "gap_seconds"), 97);
-    t = turn_at(&g, 3);
+    t = nth_turn(&g, 3);
     CHECK_STR(t->timestamp, "2024-03-12T10:20:00Z");
     CHECK_STR(t->text, "caf" FFFD);
-    check_round_trip(&g);
+    got_round_trip(&g);
 done:
     got_free(&g);
     pl_read_opts_default(&o);
@@ -932,7 +794,7 @@ static void test_telegram_broken(void)
     if (read_ok(&g) && CHECK_INT(g.c->n_dialogues, 1)) {
         CHECK_STR(g.c->format, "telegram");
         CHECK_STR(g.c->dialogues[0].id, "account:7:0");
-        CHECK_STR(turn_at(&g, 0)->text, "hi");
+        CHECK_STR(nth_turn(&g, 0)->text, "hi");
         CHECK_INT(g.st.rejected, 1);
         CHECK(has(g.rej[0], "tg/account.json:5:3: expected a \"messages\" "
                   "array in the chat, found none"));
@@ -1003,12 +865,12 @@ static void test_slack(void)
     CHECK_STR(g.c->dialogues[0].id, "general/2024-03-12:0");
     CHECK_STR(g.c->dialogues[0].corpus, "acme-export");
     CHECK_STR(meta_str(g.c->dialogues[0].meta, "channel"), "general");
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(t->speaker, "Omar Haddad");
     CHECK_STR(meta_str(t->meta, "event"), "channel_join");
     CHECK_STR(t->timestamp, "2024-03-12T10:00:00.000100Z");
-    t = turn_at(&g, 1);
+    t = nth_turn(&g, 1);
     CHECK_STR(t->speaker, "Dana");
     CHECK_STR(t->text, "is the deploy done? <@U03BOT>");
     CHECK_STR(meta_str(t->meta, "user_id"), "U01AAA");
@@ -1016,24 +878,24 @@ static void test_slack(void)
     CHECK_STR(meta_str(t->meta, "ts"), "1710238500.000200");
     CHECK_STR(meta_str(t->extra, "client_msg_id"), "a1b2");
     CHECK_INT(meta_int(t->meta, "gap_seconds"), 900);
-    t = turn_at(&g, 2);
+    t = nth_turn(&g, 2);
     CHECK_INT(t->role, PL_ROLE_AGENT);
     CHECK_STR(t->speaker, "deploybot");
     CHECK(json_real_value(json_object_get(t->meta, "gap_seconds")) == 60.25);
-    CHECK_INT(meta_int(turn_at(&g, 3)->meta, "non_text_parts"), 1);
-    t = turn_at(&g, 4);
+    CHECK_INT(meta_int(nth_turn(&g, 3)->meta, "non_text_parts"), 1);
+    t = nth_turn(&g, 4);
     CHECK_STR(t->speaker, "ci");
     CHECK_INT(t->role, PL_ROLE_AGENT);
-    t = turn_at(&g, 5);
+    t = nth_turn(&g, 5);
     CHECK_STR(t->speaker, "U09ZZZ");
     CHECK(meta_true(t->meta, "action"));
-    check_round_trip(&g);
+    got_round_trip(&g);
 done:
     got_free(&g);
     /* One day file alone, no users.json: ids stay speakers. */
     read_with(&g, PUT("sl/lone/2024-03-12.json", slack_day), NULL);
     if (read_ok(&g) && CHECK_INT(all_turns(&g), 4))
-        CHECK_STR(turn_at(&g, 1)->speaker, "U01AAA");
+        CHECK_STR(nth_turn(&g, 1)->speaker, "U01AAA");
     got_free(&g);
 }
 
@@ -1088,25 +950,25 @@ static void test_discord(void)
     CHECK_STR(meta_str(d->meta, "channel_id"), "381");
     CHECK(json_object_get(d->extra, "dateRange") != NULL);
     CHECK(json_object_get(d->extra, "messageCount") != NULL);
-    t = turn_at(&g, 0);
+    t = nth_turn(&g, 0);
     CHECK_INT(t->role, PL_ROLE_SYSTEM);
     CHECK_STR(meta_str(t->meta, "event"), "GuildMemberJoin");
-    t = turn_at(&g, 1);
+    t = nth_turn(&g, 1);
     CHECK_STR(t->speaker, "Dana");
     CHECK_INT(t->role, PL_ROLE_OTHER);
     CHECK_STR(t->timestamp, "2024-03-12T12:01:30.250+02:00");
     CHECK(json_real_value(json_object_get(t->meta, "gap_seconds")) == 90.25);
     CHECK_INT(meta_int(t->meta, "non_text_parts"), 1);
     CHECK_STR(meta_str(t->meta, "author_id"), "55");
-    t = turn_at(&g, 2);
+    t = nth_turn(&g, 2);
     CHECK_INT(t->role, PL_ROLE_AGENT);
     CHECK_STR(t->speaker, "HelperBot");
     CHECK_STR(meta_str(t->meta, "reply_to"), "1002");
     CHECK(json_object_get(t->extra, "author") != NULL);
-    t = turn_at(&g, 3);
+    t = nth_turn(&g, 3);
     CHECK_STR(t->text, "thanks a lot");
     CHECK_STR(t->speaker, "omar");
-    check_round_trip(&g);
+    got_round_trip(&g);
 done:
     got_free(&g);
 }
@@ -1217,7 +1079,7 @@ static void test_boundaries(void)
         CHECK_INT(g.rej_status[0], PL_ERR_LIMIT);
         CHECK(has(g.rej[0], "bd/huge.txt:2:1: expected a message of at most "
                   "400 bytes (max_record_bytes), found 627 bytes"));
-        CHECK_STR(turn_at(&g, 1)->text, "ok");
+        CHECK_STR(nth_turn(&g, 1)->text, "ok");
     }
     got_free(&g);
     /* A chat that never pauses is cut every PL_EXPORT_MAX_TURNS turns. */

@@ -8,7 +8,6 @@
  */
 #include "read_util.h"
 
-#define FFFD "\xEF\xBF\xBD"
 
 static const struct pl_dialogue *dlg(const struct got *g, size_t i)
 {
@@ -72,7 +71,7 @@ static void test_real_yaml(void)
         span_is(t, 0, "location", "central", NULL);
         span_is(t, 1, "cuisine", "indian", NULL);
     }
-    CHECK(has(ru_log, "demo-rasa.yml: left out as not examples: 2 synonym "
+    CHECK(has(log_seen, "demo-rasa.yml: left out as not examples: 2 synonym "
               "items (5 entries), 2 regex items (2 entries); sections "
               "\"responses\""));
     check_round_trip(g.c);
@@ -111,7 +110,7 @@ static void test_real_md(void)
         CHECK_STR(t->text, "central indian restaurant");
     /* "+ Chines" and "* Chinese" are the synonym's entries; the last
      * line has no newline. */
-    CHECK(has(ru_log, "demo-rasa.md: left out as not examples: 2 synonym "
+    CHECK(has(log_seen, "demo-rasa.md: left out as not examples: 2 synonym "
               "items (4 entries), 1 regex item (1 entry)"));
     check_round_trip(g.c);
     got_free(&g);
@@ -300,7 +299,7 @@ static void test_yaml_user(void)
     t = turn_at(&g, 6, 0);
     if (t)
         CHECK_STR(t->text, "just the text");
-    CHECK(has(ru_log, "bookings.yml: left out as not examples: 1 synonym "
+    CHECK(has(log_seen, "bookings.yml: left out as not examples: 1 synonym "
               "item (2 entries), 1 lookup item (3 entries); sections "
               "\"rules\""));
     check_round_trip(g.c);
@@ -478,7 +477,7 @@ static void test_yaml_bytes(void)
               "found byte 0x01"));
     span_is(&dlg(&g, 1)->turns[0], 0, "season", "\xC3\xA9t\xC3\xA9", NULL);
     CHECK_STR(dlg(&g, 2)->turns[0].intents[0], "b" FFFD);
-    CHECK(has(ru_log, "bytes.yml:4:10: invalid UTF-8 replaced with U+FFFD"));
+    CHECK(has(log_seen, "bytes.yml:4:10: invalid UTF-8 replaced with U+FFFD"));
     got_free(&g);
     pl_read_opts_default(&o);
     o.utf8 = PL_UTF8_REJECT;
@@ -593,7 +592,7 @@ static void test_md_user(void)
                                                            "entities"), 0),
                            "role"), "from");
     }
-    CHECK(has(ru_log, "nlu.md: left out as not examples: 1 synonym item (1 "
+    CHECK(has(log_seen, "nlu.md: left out as not examples: 1 synonym item (1 "
               "entry), 1 lookup item (1 entry)"));
     check_round_trip(g.c);
     got_free(&g);
@@ -643,7 +642,7 @@ static void test_md_damaged(void)
     CHECK_STR(dlg(&g, 0)->turns[0].text, "caf" FFFD);
     CHECK_STR(dlg(&g, 1)->turns[0].text, "ok [not markup] (y) [z]()");
     CHECK_INT(dlg(&g, 1)->turns[0].n_slots, 1);
-    CHECK(has(ru_log, "sections \"story happy path\""));
+    CHECK(has(log_seen, "sections \"story happy path\""));
     got_free(&g);
     pl_read_opts_default(&o);
     o.format = PL_FMT_RASA_MD;

@@ -40,7 +40,7 @@ static void test_chat_log(void)
     CHECK_INT(g.st.kept, 2);
     CHECK_INT(g.st.rejected, 0);
     CHECK_STR(g.c->format, "csv");
-    CHECK_STR(ru_log, "");
+    CHECK_STR(log_seen, "");
     d = dlg(&g, 0);
     CHECK_STR(d->id, "c-101");
     CHECK_STR(d->corpus, "support_log");
@@ -238,10 +238,10 @@ static void test_interleaved(void)
     CHECK_STR(dlg(&g, 3)->id, "b#2");
     CHECK_STR(dlg(&g, 8)->id, "a#5");
     CHECK_INT(dlg(&g, 8)->origin.index, 8);
-    CHECK(has(ru_log, "mixed.csv:4:1: dialogue \"a\" comes back after other "
+    CHECK(has(log_seen, "mixed.csv:4:1: dialogue \"a\" comes back after other "
               "rows; read as a new dialogue \"a#2\" (rows of a dialogue "
               "must be together)"));
-    CHECK(has(ru_log, "mixed.csv: 2 more dialogues that came back or were "
+    CHECK(has(log_seen, "mixed.csv: 2 more dialogues that came back or were "
               "cut (the first 5 are shown)"));
     got_free(&g);
 
@@ -256,7 +256,7 @@ static void test_interleaved(void)
     CHECK_INT(dlg(&g, 0)->n_turns, 1);
     CHECK_STR(dlg(&g, 1)->id, "x#2");
     CHECK_INT(dlg(&g, 1)->n_turns, 2);
-    CHECK(has(ru_log, "long.csv:3:1: dialogue \"x\" is longer than "
+    CHECK(has(log_seen, "long.csv:3:1: dialogue \"x\" is longer than "
               "max_record_bytes (24); continued as \"x#2\""));
     got_free(&g);
 }
@@ -314,10 +314,10 @@ static void test_timestamps(void)
                     t->timestamp);
         }
     }
-    CHECK(has(ru_log, "times.csv:13:1: expected a timestamp in column "
+    CHECK(has(log_seen, "times.csv:13:1: expected a timestamp in column "
               "\"timestamp\" (ISO 8601, YYYY-MM-DD HH:MM[:SS] or Unix time), "
               "found \"2023-02-29\"; kept in meta"));
-    CHECK(has(ru_log, "times.csv: 6 more unreadable timestamps"));
+    CHECK(has(log_seen, "times.csv: 6 more unreadable timestamps"));
     check_round_trip(g.c);
     got_free(&g);
 }

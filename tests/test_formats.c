@@ -6,94 +6,9 @@
  * content and parts) and 25 (quoted multi-line CSV) from ../shared/cases.
  */
 #define TMP_NAME "parlance-fmt"
-#include "tmp_files.h"
+#include "read_util.h"
 #include <time.h>
 #include <unistd.h>
-
-#include "check.h"
-#include "parlance/formats.h"
-
-#define FFFD "\xEF\xBF\xBD"
-
-/* ---- reading into a corpus, collecting rejects ---------------------- */
-
-#define MAX_REJ 16
-
-struct got {
-    struct pl_corpus *c;
-    enum pl_status status;
-    struct pl_error err;
-    struct pl_read_stats st;
-    int n_rej;
-    char rej[MAX_REJ][600];
-    enum pl_status rej_status[MAX_REJ];
-    size_t rej_len[MAX_REJ];
-};
-
-static void on_reject(const struct pl_reject *r, void *ctx)
-{
-    struct got *g = ctx;
-
-    if (g->n_rej < MAX_REJ) {
-        pl_error_format(r->why, g->rej[g->n_rej], sizeof g->rej[0]);
-        g->rej_status[g->n_rej] = r->why->status;
-        g->rej_len[g->n_rej] = r->raw_len;
-    }
-    g->n_rej++;
-}
-
-static void read_with(struct got *g, const char *path,
-                      const struct pl_read_opts *base)
-{
-    struct pl_read_opts o;
-
-    if (base)
-        o = *base;
-    else
-        pl_read_opts_default(&o);
-    memset(g, 0, sizeof *g);
-    o.on_reject = on_reject;
-    o.reject_ctx = g;
-    g->status = pl_corpus_read(path, &o, &g->c, &g->st, &g->err);
-    CHECK_INT(g->st.read, g->st.kept + g->st.rejected);
-    CHECK_INT(g->st.rejected, g->n_rej);
-    if (g->c)
-        CHECK_INT(g->c->n_dialogues, g->st.kept);
-}
-
-/* The read worked and there is a corpus to look at. */
-static int read_ok(const struct got *g)
-{
-    return CHECK_INT(g->status, PL_OK) && CHECK(g->c != NULL);
-}
-
-static void got_free(struct got *g)
-{
-    pl_corpus_free(g->c);
-    g->c = NULL;
-}
-
-static struct pl_dialogue *find(const struct got *g, const char *id)
-{
-    for (size_t i = 0; g->c && i < g->c->n_dialogues; i++)
-        if (!strcmp(g->c->dialogues[i].id, id))
-            return &g->c->dialogues[i];
-    return NULL;
-}
-
-static int has(const char *hay, const char *needle)
-{
-    if (hay && needle && strstr(hay, needle))
-        return 1;
-    fprintf(stderr, "  \"%s\"\n  does not contain \"%s\"\n",
-            hay ? hay : "(null)", needle ? needle : "(null)");
-    return 0;
-}
-
-static const char *meta_str(const json_t *meta, const char *key)
-{
-    return json_string_value(json_object_get(meta, key));
-}
 
 /* No text anywhere may hold UTF-8-encoded surrogates (ED A0..ED BF). */
 static int no_surrogates(const struct pl_corpus *c)
@@ -688,17 +603,6 @@ static void test_sgd_broken(void)
     got_free(&g);
 }
 
-static char log_seen[4096];
-
-static void log_to_buf(enum pl_log_level lvl, const char *msg, void *ctx)
-{
-    size_t used = strlen(log_seen);
-
-    (void)ctx;
-    if (lvl <= PL_LOG_WARN)
-        snprintf(log_seen + used, sizeof log_seen - used, "%s\n", msg);
-}
-
 /* Invalid UTF-8 inside one dialogue of a shard: only that one is
  * repaired (and counted, and warned about) or rejected. */
 static void test_sgd_utf8(void)
@@ -1064,14 +968,6 @@ static void tally_sgd(const struct pl_corpus *c, struct sgd_tally *t)
     }
 }
 
-static long count_turns(const struct pl_corpus *c)
-{
-    long n = 0;
-
-    for (size_t i = 0; i < c->n_dialogues; i++)
-        n += (long)c->dialogues[i].n_turns;
-    return n;
-}
 
 static long count_split(const struct pl_corpus *c, const char *split)
 {
