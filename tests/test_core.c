@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "parlance/core.h"
+#include "parlance/rejects.h"
 
 static char dir[] = "/tmp/pl_test_core_XXXXXX";
 
@@ -98,6 +99,28 @@ static void test_rng_and_hash(void)
     CHECK(pl_fnv1a(PL_FNV_OFFSET, "a", 1) == 0xaf63dc4c8601ec8cULL);
 }
 
+/* Rejects keep the raw bytes, hex when not UTF-8, and say when cut. */
+static void test_reject_json(void)
+{
+    struct pl_error why;
+    struct pl_reject r = { "ab\xff", 3, &why, 3 };
+    char *line;
+
+    pl_error_set(&why, PL_ERR_UTF8, "x.jsonl", 2, 5, "expected valid UTF-8");
+    line = pl_reject_to_json(&r, "source");
+    CHECK(line && strstr(line, "\"raw_hex\":\"6162ff\""));
+    CHECK(line && strstr(line, "\"line\":2") && strstr(line, "\"column\":5"));
+    CHECK(line && !strstr(line, "raw_truncated"));
+    free(line);
+    r.raw = "abc";
+    r.full_len = 1000;
+    line = pl_reject_to_json(&r, NULL);
+    CHECK(line && strstr(line, "\"raw_truncated\":true"));
+    CHECK(line && strstr(line, "\"raw_bytes\":1000"));
+    CHECK(line && !strstr(line, "corpus"));
+    free(line);
+}
+
 int main(void)
 {
     char cmd[4200];
@@ -107,6 +130,7 @@ int main(void)
     test_error_format();
     test_atomic();
     test_rng_and_hash();
+    test_reject_json();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);

@@ -264,7 +264,7 @@ enum pl_status pl_reader_reject(struct pl_reader *r, const char *raw,
     struct pl_error clean = *why;
     struct pl_reject rj = { raw, n < PL_REJECT_RAW_MAX ? n
                                                        : PL_REJECT_RAW_MAX,
-                            &clean };
+                            &clean, n };
 
     pl_utf8_fit(clean.message, sizeof clean.message, clean.message,
                 strlen(clean.message));

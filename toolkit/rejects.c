@@ -43,6 +43,14 @@ char *pl_reject_to_json(const struct pl_reject *r, const char *corpus)
                   "column", (json_int_t)w->column, "status",
                   pl_status_str(w->status), "reason", reason, "raw",
                   fixed, fixed_len, "raw_hex", hex);
+    /* a record too large to keep whole says how much of it is missing */
+    if (o && r->full_len > r->raw_len &&
+        (json_object_set_new(o, "raw_truncated", json_true()) ||
+         json_object_set_new(o, "raw_bytes", json_integer(
+             (json_int_t)r->full_len)))) {
+        json_decref(o);
+        o = NULL;
+    }
     if (o)
         line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);

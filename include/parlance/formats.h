@@ -157,6 +157,8 @@ struct pl_reject {
     const char *raw;
     size_t raw_len;
     const struct pl_error *why;
+    size_t full_len;    /* bytes of the record as read; > raw_len when the
+                           raw text handed over was cut */
 };
 
 /* Receives each dialogue and takes ownership of its contents (call
