@@ -51,7 +51,7 @@ static enum pl_status tally_one(struct pl_dialogue *d, void *ctx)
         t->turns++;
         t->labelled += tu->n_intents > 0;
         pl_vocab_add(t->roles, pl_role_name(tu->role));
-        pl_vocab_add(t->speakers, tu->speaker);
+        pl_vocab_add(t->speakers, tu->speaker[0] ? tu->speaker : "(none)");
         for (size_t k = 0; k < tu->n_intents; k++)
             pl_vocab_add(t->intents, tu->intents[k]);
         for (size_t k = 0; k < tu->n_acts; k++)
