@@ -1088,7 +1088,11 @@ static enum pl_status walk(const char *dir, int depth, visit_fn fn,
         if (!path)
             st = pl_error_set(err, PL_ERR_NOMEM, dir, 0, 0, "out of memory");
         if (st == PL_OK && !*stop) {
-            snprintf(path, len, "%s/%s", dir, ents[i]->d_name);
+            size_t dl = strlen(dir);
+
+            /* "corpora/" given with its slash: no "//" in the paths */
+            snprintf(path, len, "%s%s%s", dir,
+                     dl && dir[dl - 1] == '/' ? "" : "/", ents[i]->d_name);
             if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && depth < 32)
                 st = walk(path, depth + 1, fn, ctx, stop, err);
             else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
