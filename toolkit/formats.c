@@ -1093,9 +1093,11 @@ static enum pl_status walk(const char *dir, int depth, visit_fn fn,
             /* "corpora/" given with its slash: no "//" in the paths */
             snprintf(path, len, "%s%s%s", dir,
                      dl && dir[dl - 1] == '/' ? "" : "/", ents[i]->d_name);
-            if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && depth < 32)
+            int found = stat(path, &sb) == 0;
+
+            if (found && S_ISDIR(sb.st_mode) && depth < 32)
                 st = walk(path, depth + 1, fn, ctx, stop, err);
-            else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            else if (found && S_ISREG(sb.st_mode))
                 st = fn(ctx, path, stop);
         }
         free(path);
